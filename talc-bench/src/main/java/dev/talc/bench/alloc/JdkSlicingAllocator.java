@@ -1,0 +1,97 @@
+package dev.talc.bench.alloc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+
+/**
+ * SegmentAllocator.slicingAllocator over one zeroed, pre-touched Arena.ofShared() region: a bump pointer,
+ * the speed limit for allocation (what an allocator costs when it does no bookkeeping at all).
+ *
+ * <p>Notes, as returned by {@link #notes()}:
+ * <p>A bump pointer that never reuses memory: free is a no-op, realloc is allocate+copy (the old block
+ * stays used), so it fails as soon as the arena has been handed out once, and its heap efficiency only
+ * counts what was never freed. Alignment is native. Exhaustion throws IndexOutOfBoundsException, caught as
+ * a failure. Not thread-safe.
+ */
+public final class JdkSlicingAllocator implements BenchAllocator {
+
+    static final String NOTES = "A bump pointer that never reuses memory: free is a no-op, realloc is allocate+copy"
+            + " (the old block stays used), so it fails as soon as the arena has been handed out once, and its heap"
+            + " efficiency only counts what was never freed. Alignment is native. Exhaustion throws"
+            + " IndexOutOfBoundsException, caught as a failure. Not thread-safe.";
+
+    private final Arena arena = Arena.ofShared();
+    private final long bytes;
+    private final SegmentAllocator slicer;
+
+    public JdkSlicingAllocator(long arenaBytes) {
+        this.bytes = arenaBytes;
+        MemorySegment region = arena.allocate(arenaBytes, 4096); // zeroed, so touched
+        this.slicer = SegmentAllocator.slicingAllocator(region);
+    }
+
+    @Override
+    public String name() {
+        return "JDK slicingAllocator";
+    }
+
+    @Override
+    public String notes() {
+        return NOTES;
+    }
+
+    @Override
+    public boolean threadSafe() {
+        return false;
+    }
+
+    @Override
+    public long allocate(long size, long align) {
+        try {
+            return slicer.allocate(size, align).address();
+        } catch (IndexOutOfBoundsException e) {
+            return FAILED;
+        }
+    }
+
+    @Override
+    public void free(long handle, long size, long align) {
+        // A bump pointer cannot free.
+    }
+
+    @Override
+    public long reallocate(long handle, long oldSize, long align, long newSize) {
+        long moved = allocate(newSize, align);
+        if (moved == FAILED) {
+            return FAILED;
+        }
+        Mem.copy(handle, moved, Math.min(oldSize, newSize));
+        return moved;
+    }
+
+    @Override
+    public void touch(long handle, long offset, byte value) {
+        Mem.putByte(handle + offset, value);
+    }
+
+    @Override
+    public byte peek(long handle, long offset) {
+        return Mem.getByte(handle + offset);
+    }
+
+    @Override
+    public long address(long handle) {
+        return handle;
+    }
+
+    @Override
+    public long arenaBytes() {
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.talc.bench.alloc;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Raw memory access shared by the adapters: one segment spanning the whole address space (made once,
+ * so touching a block allocates nothing), plus the arithmetic of over-allocation for alignment.
+ *
+ * <p>{@link MemorySegment#reinterpret(long)} is a restricted method: the JVM needs
+ * {@code --enable-native-access=ALL-UNNAMED} (or it prints a warning on first use).
+ */
+final class Mem {
+
+    /** Every address of the process, as one segment starting at 0 (offset = address). */
+    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private Mem() {
+    }
+
+    static void putByte(long address, byte value) {
+        ALL.set(ValueLayout.JAVA_BYTE, address, value);
+    }
+
+    static byte getByte(long address) {
+        return ALL.get(ValueLayout.JAVA_BYTE, address);
+    }
+
+    /** {@code address} must be 8-aligned. */
+    static void putLong(long address, long value) {
+        ALL.set(ValueLayout.JAVA_LONG, address, value);
+    }
+
+    /** {@code address} must be 8-aligned. */
+    static long getLong(long address) {
+        return ALL.get(ValueLayout.JAVA_LONG, address);
+    }
+
+    /** Copies {@code bytes} bytes; the ranges may overlap. */
+    static void copy(long from, long to, long bytes) {
+        MemorySegment.copy(ALL, from, ALL, to, bytes);
+    }
+
+    /** Rounds {@code x} up to a multiple of {@code align} (a power of two). */
+    static long alignUp(long x, long align) {
+        return (x + align - 1) & -align;
+    }
+
+    static boolean isAligned(long x, long align) {
+        return (x & (align - 1)) == 0;
+    }
+
+    /** Throws unless {@code align} is a positive power of two (the adapters' common argument check). */
+    static void checkAlign(long align) {
+        if (align <= 0 || (align & (align - 1)) != 0) {
+            throw new IllegalArgumentException("alignment must be a power of two: " + align);
+        }
+    }
+}

@@ -3,21 +3,27 @@ package dev.talc;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import static dev.talc.Tag.NEXT_OFFSET;
+import static dev.talc.Tag.HIGH_SIZE_FROM_ACME;
+import static dev.talc.Tag.LOW_SIZE_OFFSET;
+import static dev.talc.Tag.NEXT_FROM_ACME;
 import static dev.talc.Tag.NIL;
-import static dev.talc.Tag.PREV_OFFSET;
-import static dev.talc.Tag.SIZE_OFFSET;
-import static dev.talc.Tag.WORD;
+import static dev.talc.Tag.PREV_FROM_ACME;
 
 /**
  * The free gaps of every heap, sorted into {@link Bins bins} of doubly-linked lists, with a bitmap of
  * the non-empty bins.
  *
  * <h2>Design note</h2>
- * The list nodes live inside the gaps themselves (see {@link Tag} for the layout), so the lists cost
- * no Java memory and no garbage; only the bin heads and the bitmaps are Java arrays. Insertion and
- * removal are O(1) (LIFO at the head, which keeps recently freed, cache-warm memory in use). Finding
- * the first non-empty bin at or above a given one takes at most two {@code numberOfTrailingZeros}:
+ * The list nodes live inside the gaps themselves, at their top (see {@link Tag} for the layout), so the
+ * lists cost no Java memory and no garbage; only the bin heads and the bitmaps are Java arrays. A gap
+ * is identified by its <em>acme</em>: heads and links hold acmes. Because the node sits at the top, a
+ * gap that loses or gains memory at its bottom keeps its node, and within one bin only its two SIZE
+ * words change ({@link #replace}). That is the common case: blocks are carved from the bottom of gaps,
+ * grow in place into the gap above them, and freed blocks merge into the gap above them.
+ *
+ * <p>Insertion and removal are O(1) (LIFO at the head, which keeps recently freed, cache-warm memory in
+ * use). Finding the first non-empty bin at or above a given one takes at most two
+ * {@code numberOfTrailingZeros}:
  *
  * <pre>
  *   summary   bit w set ⇔ bitmap[w] != 0                    (one long: up to 64 × 64 bins)
@@ -28,70 +34,110 @@ import static dev.talc.Tag.WORD;
  * a head's PREV is NIL; for consecutive gaps x, y in a list, {@code x.NEXT == y && y.PREV == x};
  * {@code count} equals the number of gaps in all lists.
  *
+ * <p>The gaps live in the owner's memory, passed to every method that touches it: one segment reference
+ * per compiled method lets the JIT share its bounds and liveness checks across all accesses.
+ *
  * <p>Not thread-safe; owned by one {@link Talc}.
  */
 final class Gaps {
     private static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    private final MemorySegment memory;
     private final long[] heads = new long[Bins.COUNT];
     private final long[] bitmap = new long[(Bins.COUNT + 63) >>> 6];
     private long summary;
     private long count;
 
-    Gaps(MemorySegment memory) {
-        this.memory = memory;
-    }
-
-    /** Links a gap {@code [base, base + size)} at the head of its bin and writes its SIZE words. */
-    void insert(long base, long size) {
+    /** Makes {@code [base, base + size)} a gap at the head of its bin: writes its SIZE words and node. */
+    void insert(MemorySegment memory, long base, long size) {
+        long acme = base + size;
         int bin = Bins.bin(size);
         long head = heads[bin];
-        memory.set(WORD_LAYOUT, base + NEXT_OFFSET, head);
-        memory.set(WORD_LAYOUT, base + PREV_OFFSET, NIL);
-        memory.set(WORD_LAYOUT, base + SIZE_OFFSET, size);
-        memory.set(WORD_LAYOUT, base + size - WORD, size);
+        memory.set(WORD_LAYOUT, base + LOW_SIZE_OFFSET, size);
+        memory.set(WORD_LAYOUT, acme + NEXT_FROM_ACME, head);
+        memory.set(WORD_LAYOUT, acme + PREV_FROM_ACME, NIL);
+        memory.set(WORD_LAYOUT, acme + HIGH_SIZE_FROM_ACME, size);
         if (head != NIL) {
-            memory.set(WORD_LAYOUT, head + PREV_OFFSET, base);
+            memory.set(WORD_LAYOUT, head + PREV_FROM_ACME, acme);
         } else {
             bitmap[bin >>> 6] |= 1L << bin;
             summary |= 1L << (bin >>> 6);
         }
-        heads[bin] = base;
+        heads[bin] = acme;
         count++;
     }
 
-    /** Unlinks the gap at {@code base} whose size is {@code size}. */
-    void remove(long base, long size) {
-        long next = memory.get(WORD_LAYOUT, base + NEXT_OFFSET);
-        long prev = memory.get(WORD_LAYOUT, base + PREV_OFFSET);
+    /** Unlinks the gap {@code [base, base + size)}. */
+    void remove(MemorySegment memory, long base, long size) {
+        unlink(memory, Bins.bin(size), base + size);
+    }
+
+    /** Unlinks the gap ending at {@code acme} from the list of {@code bin}. */
+    private void unlink(MemorySegment memory, int bin, long acme) {
+        long next = memory.get(WORD_LAYOUT, acme + NEXT_FROM_ACME);
+        long prev = memory.get(WORD_LAYOUT, acme + PREV_FROM_ACME);
         if (prev != NIL) {
-            memory.set(WORD_LAYOUT, prev + NEXT_OFFSET, next);
+            memory.set(WORD_LAYOUT, prev + NEXT_FROM_ACME, next);
         } else {
-            int bin = Bins.bin(size);
             heads[bin] = next;
             if (next == NIL) {
                 clearBit(bin);
             }
         }
         if (next != NIL) {
-            memory.set(WORD_LAYOUT, next + PREV_OFFSET, prev);
+            memory.set(WORD_LAYOUT, next + PREV_FROM_ACME, prev);
         }
         count--;
     }
 
-    /** Unlinks and returns the head of the non-empty {@code bin}. */
-    long pop(int bin) {
-        long base = heads[bin];
-        long next = memory.get(WORD_LAYOUT, base + NEXT_OFFSET);
+    /** Unlinks the head of the non-empty {@code bin} and returns its acme. */
+    long pop(MemorySegment memory, int bin) {
+        long acme = heads[bin];
+        long next = memory.get(WORD_LAYOUT, acme + NEXT_FROM_ACME);
         heads[bin] = next;
         if (next != NIL) {
-            memory.set(WORD_LAYOUT, next + PREV_OFFSET, NIL);
+            memory.set(WORD_LAYOUT, next + PREV_FROM_ACME, NIL);
         } else {
             clearBit(bin);
         }
         count--;
-        return base;
+        return acme;
+    }
+
+    /**
+     * Turns the gap {@code [oldBase, oldBase + oldSize)} into {@code [newBase, newBase + newSize)}, which
+     * overlaps it. Same acme and same bin: only the SIZE words change. Same bin, other acme: the node is
+     * rewritten at the new top and relinked in place. Other bin: unlink and insert.
+     */
+    void replace(MemorySegment memory, long oldBase, long oldSize, long newBase, long newSize) {
+        int bin = Bins.bin(oldSize);
+        long oldAcme = oldBase + oldSize;
+        long newAcme = newBase + newSize;
+        if (bin != Bins.bin(newSize)) {
+            unlink(memory, bin, oldAcme);
+            insert(memory, newBase, newSize);
+            return;
+        }
+        if (newAcme != oldAcme) {
+            relink(memory, bin, oldAcme, newAcme);
+        }
+        memory.set(WORD_LAYOUT, newBase + LOW_SIZE_OFFSET, newSize);
+        memory.set(WORD_LAYOUT, newAcme + HIGH_SIZE_FROM_ACME, newSize);
+    }
+
+    /** Moves the node of the gap ending at {@code oldAcme} to {@code newAcme}, keeping its list position. */
+    private void relink(MemorySegment memory, int bin, long oldAcme, long newAcme) {
+        long next = memory.get(WORD_LAYOUT, oldAcme + NEXT_FROM_ACME);
+        long prev = memory.get(WORD_LAYOUT, oldAcme + PREV_FROM_ACME);
+        memory.set(WORD_LAYOUT, newAcme + NEXT_FROM_ACME, next);
+        memory.set(WORD_LAYOUT, newAcme + PREV_FROM_ACME, prev);
+        if (prev != NIL) {
+            memory.set(WORD_LAYOUT, prev + NEXT_FROM_ACME, newAcme);
+        } else {
+            heads[bin] = newAcme;
+        }
+        if (next != NIL) {
+            memory.set(WORD_LAYOUT, next + PREV_FROM_ACME, newAcme);
+        }
     }
 
     /** The first non-empty bin at or above {@code bin}, or -1 if there is none. */
@@ -114,6 +160,11 @@ final class Gaps {
         return bin < Bins.COUNT ? firstAtOrAbove(bin) : -1;
     }
 
+    /** The acme of the head gap of {@code bin}, or NIL. */
+    long head(int bin) {
+        return heads[bin];
+    }
+
     private void clearBit(int bin) {
         int w = bin >>> 6;
         long bits = bitmap[w] & ~(1L << bin);
@@ -125,24 +176,19 @@ final class Gaps {
 
     // ---- cold: searches, statistics and verification --------------------------------------------
 
-    /** The head gap of {@code bin}, or NIL. */
-    long head(int bin) {
-        return heads[bin];
+    /** The acme of the gap after the one ending at {@code acme} in its bin, or NIL. */
+    long next(MemorySegment memory, long acme) {
+        return memory.get(WORD_LAYOUT, acme + NEXT_FROM_ACME);
     }
 
-    /** The gap after {@code base} in its bin, or NIL. */
-    long next(long base) {
-        return memory.get(WORD_LAYOUT, base + NEXT_OFFSET);
+    /** The acme of the gap before the one ending at {@code acme} in its bin, or NIL for a head. */
+    long prev(MemorySegment memory, long acme) {
+        return memory.get(WORD_LAYOUT, acme + PREV_FROM_ACME);
     }
 
-    /** The gap before {@code base} in its bin, or NIL for a head. */
-    long prev(long base) {
-        return memory.get(WORD_LAYOUT, base + PREV_OFFSET);
-    }
-
-    /** The size recorded at a gap's base. */
-    long sizeAt(long base) {
-        return memory.get(WORD_LAYOUT, base + SIZE_OFFSET);
+    /** The size recorded at the top of the gap ending at {@code acme}. */
+    long sizeBelow(MemorySegment memory, long acme) {
+        return memory.get(WORD_LAYOUT, acme + HIGH_SIZE_FROM_ACME);
     }
 
     /** Whether the bitmaps say {@code bin} is non-empty. */
@@ -167,13 +213,13 @@ final class Gaps {
     }
 
     /** The size of the largest gap (scans the highest non-empty bin), or 0. */
-    long largest() {
+    long largest(MemorySegment memory) {
         for (int w = bitmap.length - 1; w >= 0; w--) {
             if (bitmap[w] != 0) {
                 int bin = (w << 6) + 63 - Long.numberOfLeadingZeros(bitmap[w]);
                 long max = 0;
-                for (long g = heads[bin]; g != NIL; g = next(g)) {
-                    max = Math.max(max, sizeAt(g));
+                for (long acme = heads[bin]; acme != NIL; acme = next(memory, acme)) {
+                    max = Math.max(max, sizeBelow(memory, acme));
                 }
                 return max;
             }

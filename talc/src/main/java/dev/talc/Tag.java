@@ -20,28 +20,30 @@ package dev.talc;
  *   |-- padding ---|--- byteSize user bytes ---|-- slack --|  ....   |  TAG  |
  *                                              ^ post = align8(ptr + byteSize) holds the TAG when
  *                                                post == acme-8, else a TAG POINTER to acme-8
- *   TAG          = base | ALLOCATED | (ABOVE_FREE if the chunk at acme is a gap)
+ *   TAG          = base | ALLOCATED | (ABOVE_FREE if the chunk at acme is a gap) | (CACHED if in a quick bin)
  *   TAG POINTER  = (acme - 8) | POINTER,  post &lt; acme - 8 &lt;= post + MAX_TAG_DISTANCE
  *
- * gap (free chunk)                                                   (size >= MIN_CHUNK)
- *   base+0   NEXT  offset of the next gap in the same bin, or NIL
- *   base+8   PREV  offset of the previous gap in the same bin, or NIL for the bin's head
- *   base+16  SIZE  the gap's size in bytes
- *   acme-8   SIZE  again (the same word as base+16 when size == MIN_CHUNK)
+ * gap (free chunk), identified by its acme                           (size >= MIN_CHUNK)
+ *   base+0   SIZE  the gap's size in bytes
+ *   ...      (free bytes)
+ *   acme-24  NEXT  acme of the next gap in the same bin, or NIL
+ *   acme-16  PREV  acme of the previous gap in the same bin, or NIL for the bin's head
+ *   acme-8   SIZE  again
  * </pre>
  *
  * <h2>Invariants (checked by {@code Talc.verify()})</h2>
  * <ul>
- * <li>low bits: TAG &amp; 7 ∈ {1, 3}; TAG POINTER &amp; 7 = 4; NEXT, PREV, SIZE &amp; 7 = 0. So the
- *     word at {@code post} of a freed block never decodes as a live tag: double frees are caught.</li>
+ * <li>low bits: live TAG &amp; 7 ∈ {1, 3}; cached TAG &amp; 7 ∈ {5, 7}; TAG POINTER &amp; 7 = 4; NEXT, PREV,
+ *     SIZE &amp; 7 = 0 (gap acmes and sizes are multiples of 8). So the word at {@code post} of a freed block never decodes as a live tag: double
+ *     frees are caught, whether the block went to a gap or to a quick bin.</li>
  * <li>no two gaps are adjacent: for every gap g, the chunk at g.acme is allocated (or g.acme = heap.acme),
  *     and the chunk below g.base is allocated (the sentinel counts as allocated).</li>
  * <li>TAG.ABOVE_FREE ⇔ the chunk at the tag's acme is a gap.</li>
  * <li>Σ chunk sizes + WORD = heap.acme − heap.base, for every heap.</li>
  * </ul>
  *
- * <p>All offsets are byte offsets into the allocator's memory segment. Gap bases are never 0 (the
- * sentinel precedes every gap), so 0 serves as {@link #NIL}.
+ * <p>All offsets are byte offsets into the allocator's memory segment. Gap acmes are never 0, so 0
+ * serves as {@link #NIL}.
  */
 final class Tag {
     /** Bytes in one word of metadata; every chunk bound is a multiple of it. */
@@ -54,28 +56,37 @@ final class Tag {
     static final long ABOVE_FREE = 2;
     /** Low bits of a tag pointer (the word at {@code post} when the tag sits higher). */
     static final long POINTER = 4;
+    /**
+     * Tag bit, only together with {@link #ALLOCATED}: the chunk's block was freed into the
+     * {@link QuickBins quick bins}. Neighbours still see an allocated chunk; frees see a dead block.
+     */
+    static final long CACHED = 4;
+    /** A live block's tag has exactly {@code ALLOCATED} of these two bits. */
+    static final long LIVE_MASK = ALLOCATED | CACHED;
     /** Mask of the three flag bits. */
     static final long FLAG_MASK = WORD - 1;
 
-    /** The smallest chunk: a gap needs NEXT, PREV and SIZE (its top SIZE may share the third word). */
-    static final long MIN_CHUNK = 3 * WORD;
+    /** The smallest chunk: a gap needs its two SIZE words, NEXT and PREV. */
+    static final long MIN_CHUNK = 4 * WORD;
     /** The smallest heap: the sentinel plus one minimal gap. */
     static final long MIN_HEAP = WORD + MIN_CHUNK;
     /**
      * The furthest the tag may sit above {@code post}: the chunk is stretched to {@link #MIN_CHUNK}
-     * (tag at base+16 ≥ post) and a remainder too small to be a gap (≤ 16 bytes) is absorbed.
+     * (tag at base + 24 ≥ post) and a remainder too small to be a gap (≤ 24 bytes) is absorbed.
      */
     static final long MAX_TAG_DISTANCE = 2 * (MIN_CHUNK - WORD);
 
     /** Gap list terminator. */
     static final long NIL = 0;
 
-    /** Offset of a gap's NEXT word from its base. */
-    static final long NEXT_OFFSET = 0;
-    /** Offset of a gap's PREV word from its base. */
-    static final long PREV_OFFSET = 8;
     /** Offset of a gap's low SIZE word from its base. */
-    static final long SIZE_OFFSET = 16;
+    static final long LOW_SIZE_OFFSET = 0;
+    /** Offset of a gap's NEXT word from its acme. */
+    static final long NEXT_FROM_ACME = -3 * WORD;
+    /** Offset of a gap's PREV word from its acme. */
+    static final long PREV_FROM_ACME = -2 * WORD;
+    /** Offset of a gap's high SIZE word from its acme. */
+    static final long HIGH_SIZE_FROM_ACME = -WORD;
 
     private Tag() {}
 

@@ -9,12 +9,13 @@ import java.util.Objects;
 import static dev.talc.Tag.ABOVE_FREE;
 import static dev.talc.Tag.ADDRESS_MASK;
 import static dev.talc.Tag.ALLOCATED;
+import static dev.talc.Tag.CACHED;
+import static dev.talc.Tag.LIVE_MASK;
 import static dev.talc.Tag.MAX_TAG_DISTANCE;
 import static dev.talc.Tag.MIN_CHUNK;
 import static dev.talc.Tag.MIN_HEAP;
 import static dev.talc.Tag.NIL;
 import static dev.talc.Tag.POINTER;
-import static dev.talc.Tag.SIZE_OFFSET;
 import static dev.talc.Tag.WORD;
 
 /**
@@ -74,6 +75,8 @@ public final class Talc implements SegmentAllocator {
     static final long MAX_BYTE_SIZE = 1L << 60;
     /** {@link #reallocate(MemorySegment, long)} keeps at most this alignment of the old address (malloc's). */
     static final long IMPLIED_ALIGNMENT = 16;
+    /** Blocks aligned to at most this need at most 8 bytes of padding, which joins their chunk. */
+    private static final long SMALL_ALIGNMENT = 16;
 
     private static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -82,12 +85,12 @@ public final class Talc implements SegmentAllocator {
     private final long addressBase;
     private final OomHandler onOom;
     private final Gaps gaps;
+    private final QuickBins quick = new QuickBins();
     private final Heaps heaps = new Heaps();
     /** Live blocks, only in checked mode; null otherwise. */
     private final BlockRegistry registry;
 
-    // Live counters (hot paths).
-    private long allocationCount;
+    // Live counters (hot paths); the live block count is totalAllocationCount - totalFreeCount.
     private long allocatedBytes;
     /** Bytes in allocated chunks, tags and padding included. */
     private long chunkBytes;
@@ -148,7 +151,7 @@ public final class Talc implements SegmentAllocator {
         }
         this.memory = memory;
         this.addressBase = memory.address();
-        this.gaps = new Gaps(memory);
+        this.gaps = new Gaps();
         this.registry = checked ? new BlockRegistry() : null;
     }
 
@@ -298,8 +301,7 @@ public final class Talc implements SegmentAllocator {
         long offset = -1;
         if (Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) <= 0
                 && byteAlignment > 0 && (byteAlignment & (byteAlignment - 1)) == 0) {
-            long chunk = chunkSize(byteSize);
-            offset = byteAlignment <= WORD ? takeWordAligned(chunk, byteSize) : takeAligned(chunk, byteSize, byteAlignment);
+            offset = take(byteSize, byteAlignment);
         }
         if (offset < 0) {
             offset = allocateSlow(byteSize, byteAlignment);
@@ -324,8 +326,14 @@ public final class Talc implements SegmentAllocator {
     public void free(long offset, long byteSize) {
         long tagOffset = tagOf("free", offset, byteSize);
         long tag = word(tagOffset);
-        release(tag & ADDRESS_MASK, tagOffset + WORD, tag);
-        allocationCount--;
+        long base = tag & ADDRESS_MASK;
+        long acme = tagOffset + WORD;
+        if (quick.offer(memory, base, acme - base)) {
+            setWord(tagOffset, tag | CACHED);
+            chunkBytes -= acme - base;
+        } else {
+            release(base, acme, tag);
+        }
         allocatedBytes -= byteSize;
         totalFreeCount++;
         if (registry != null) {
@@ -552,7 +560,7 @@ public final class Talc implements SegmentAllocator {
             throw Errors.badSpan("claim", "overlaps-heap", span, "heap=" + heaps.span(other));
         }
         setWord(heap.base(), heap.base() | ALLOCATED | ABOVE_FREE);
-        gaps.insert(heap.base() + WORD, heap.size() - WORD);
+        gaps.insert(memory, heap.base() + WORD, heap.size() - WORD);
         heaps.add(heap.base(), heap.acme());
         claimedBytes += heap.size();
         totalClaimedBytes += heap.size();
@@ -598,10 +606,9 @@ public final class Talc implements SegmentAllocator {
             long top = word(acme - WORD);
             if (!Tag.isAllocated(top)) {
                 long gapBase = acme - top;
-                gaps.remove(gapBase, top);
-                gaps.insert(gapBase, newAcme - gapBase);
+                gaps.replace(memory, gapBase, top, gapBase, newAcme - gapBase);
             } else if (newAcme - acme >= MIN_CHUNK) {
-                gaps.insert(acme, newAcme - acme);
+                gaps.insert(memory, acme, newAcme - acme);
                 setWord(acme - WORD, top | ABOVE_FREE);
             } else {
                 newAcme = acme;
@@ -610,13 +617,12 @@ public final class Talc implements SegmentAllocator {
         if (newBase < base) {
             long sentinel = word(base);
             if (Tag.isAboveFree(sentinel)) {
-                long gapSize = word(base + WORD + SIZE_OFFSET);
-                gaps.remove(base + WORD, gapSize);
-                setWord(base, NIL);
-                gaps.insert(newBase + WORD, base + gapSize - newBase);
+                long gapSize = word(base + WORD);
+                setWord(base, NIL); // the old sentinel is now inside the gap
+                gaps.replace(memory, base + WORD, gapSize, newBase + WORD, base + gapSize - newBase);
                 setWord(newBase, newBase | ALLOCATED | ABOVE_FREE);
             } else if (base - newBase >= MIN_CHUNK) {
-                gaps.insert(newBase + WORD, base - newBase);
+                gaps.insert(memory, newBase + WORD, base - newBase);
                 setWord(newBase, newBase | ALLOCATED | ABOVE_FREE);
             } else {
                 newBase = base;
@@ -650,6 +656,7 @@ public final class Talc implements SegmentAllocator {
      */
     public Span truncate(Span heap, Span newHeap) {
         int index = heapIndex("truncate", heap);
+        flushQuickBins();
         Objects.requireNonNull(newHeap, "newHeap");
         Span target = newHeap.isEmpty() ? Span.empty() : newHeap.wordAlignOutward();
         if (!heap.contains(target)) {
@@ -664,7 +671,7 @@ public final class Talc implements SegmentAllocator {
         if (lo >= acme) {
             // No live block: one gap [base + 8, acme).
             if (target.isEmpty()) {
-                gaps.remove(base + WORD, acme - base - WORD);
+                gaps.remove(memory, base + WORD, acme - base - WORD);
                 heaps.remove(index);
                 claimedBytes -= heap.size();
                 TalcEvents.heapChanged("truncate", heap, Span.empty());
@@ -673,9 +680,9 @@ public final class Talc implements SegmentAllocator {
             newBase = target.base();
             newAcme = Math.max(target.acme(), Math.min(acme, newBase + MIN_HEAP));
             newBase = Math.min(newBase, newAcme - MIN_HEAP);
-            gaps.remove(base + WORD, acme - base - WORD);
+            gaps.remove(memory, base + WORD, acme - base - WORD);
             setWord(newBase, newBase | ALLOCATED | ABOVE_FREE);
-            gaps.insert(newBase + WORD, newAcme - newBase - WORD);
+            gaps.insert(memory, newBase + WORD, newAcme - newBase - WORD);
         } else {
             newBase = target.isEmpty() ? lo - WORD : Math.min(target.base(), lo - WORD);
             newAcme = target.isEmpty() ? hi : Math.max(target.acme(), hi);
@@ -690,16 +697,16 @@ public final class Talc implements SegmentAllocator {
                 high = MIN_CHUNK;
             }
             if (newBase != base) {
-                gaps.remove(base + WORD, lo - base - WORD);
+                gaps.remove(memory, base + WORD, lo - base - WORD);
                 setWord(newBase, newBase | ALLOCATED | (low > 0 ? ABOVE_FREE : 0));
                 if (low > 0) {
-                    gaps.insert(newBase + WORD, low);
+                    gaps.insert(memory, newBase + WORD, low);
                 }
             }
             if (newAcme != acme) {
-                gaps.remove(hi, acme - hi);
+                gaps.remove(memory, hi, acme - hi);
                 if (high > 0) {
-                    gaps.insert(hi, high);
+                    gaps.insert(memory, hi, high);
                 } else {
                     setWord(hi - WORD, word(hi - WORD) & ~ABOVE_FREE);
                 }
@@ -743,13 +750,14 @@ public final class Talc implements SegmentAllocator {
      */
     public Span allocatedSpan(Span heap) {
         heapIndex("allocatedSpan", heap);
+        flushQuickBins();
         long lo = lowestLive(heap.base());
         return lo >= heap.acme() ? Span.empty() : new Span(lo, highestLive(heap.acme()));
     }
 
     /** The base of the lowest chunk of the heap at {@code base} that is not a gap. */
     private long lowestLive(long base) {
-        return Tag.isAboveFree(word(base)) ? base + WORD + word(base + WORD + SIZE_OFFSET) : base + WORD;
+        return Tag.isAboveFree(word(base)) ? base + WORD + word(base + WORD) : base + WORD;
     }
 
     /** The acme of the highest chunk of the heap ending at {@code acme} that is not a gap. */
@@ -786,8 +794,8 @@ public final class Talc implements SegmentAllocator {
      * @return the counters now
      */
     public TalcStats stats() {
-        return new TalcStats(allocationCount, allocatedBytes, availableBytes(), claimedBytes, heaps.count(),
-                gaps.count(), gaps.largest(), totalAllocationCount, totalAllocatedBytes, totalFreeCount,
+        return new TalcStats(totalAllocationCount - totalFreeCount, allocatedBytes, availableBytes(), claimedBytes, heaps.count(),
+                gaps.count() + quick.count(), gaps.largest(memory), totalAllocationCount, totalAllocatedBytes, totalFreeCount,
                 totalHeapCount, totalClaimedBytes);
     }
 
@@ -812,7 +820,7 @@ public final class Talc implements SegmentAllocator {
      */
     @Override
     public String toString() {
-        return "Talc[memory=" + memory + ", heaps=" + heaps.list() + ", allocationCount=" + allocationCount
+        return "Talc[memory=" + memory + ", heaps=" + heaps.list() + ", allocationCount=" + (totalAllocationCount - totalFreeCount)
                 + ", allocatedBytes=" + allocatedBytes + ", availableBytes=" + availableBytes()
                 + (registry != null ? ", checked" : "") + "]";
     }
@@ -825,6 +833,10 @@ public final class Talc implements SegmentAllocator {
 
     Heaps heapList() {
         return heaps;
+    }
+
+    QuickBins quickBins() {
+        return quick;
     }
 
     BlockRegistry registry() {
@@ -856,72 +868,78 @@ public final class Talc implements SegmentAllocator {
         return Math.max((byteSize + (2 * WORD - 1)) & ADDRESS_MASK, MIN_CHUNK);
     }
 
-    /** Takes a gap that surely fits an 8-aligned block, or returns -1. */
-    private long takeWordAligned(long chunk, long byteSize) {
-        int bin = gaps.firstAtOrAbove(Bins.fitting(chunk));
+    /**
+     * Allocates from the quick bins or from the first bin that surely fits the block, alignment
+     * included; returns -1 if neither has room.
+     */
+    private long take(long byteSize, long byteAlignment) {
+        long chunk = chunkSize(byteSize);
+        if (chunk <= QuickBins.LIMIT && byteAlignment <= SMALL_ALIGNMENT) {
+            long base = quick.head(chunk);
+            if (base != NIL && ((addressBase + base) & (byteAlignment - 1)) == 0) {
+                return reuseCached(base, chunk, byteSize);
+            }
+        }
+        int bin = gaps.firstFrom(Bins.fitting(byteAlignment <= WORD ? chunk : chunk + byteAlignment - WORD));
         if (bin < 0) {
             return -1;
         }
-        long base = gaps.pop(bin);
-        long gapAcme = base + word(base + SIZE_OFFSET);
-        setWord(base - WORD, word(base - WORD) & ~ABOVE_FREE);
-        allocated(base, place(base, base, byteSize, gapAcme), byteSize);
+        long gapAcme = gaps.head(bin);
+        long gapSize = word(gapAcme - WORD);
+        return carve(bin, gapAcme - gapSize, gapSize, byteSize, byteAlignment);
+    }
+
+    /** Hands out the cached chunk {@code [base, base + chunk)}, the head of its quick bin, as a block. */
+    private long reuseCached(long base, long chunk, long byteSize) {
+        quick.pop(memory, chunk, base);
+        long tagOffset = base + chunk - WORD;
+        setWord(tagOffset, word(tagOffset) & ~CACHED);
+        long post = (base + byteSize + (WORD - 1)) & ADDRESS_MASK;
+        if (post != tagOffset) {
+            setWord(post, tagOffset | POINTER);
+        }
+        allocated(base, base + chunk, byteSize);
         return base;
     }
 
-    /** Takes a gap that surely fits the block after aligning it, or returns -1. */
-    private long takeAligned(long chunk, long byteSize, long byteAlignment) {
-        int bin = gaps.firstFrom(Bins.fitting(chunk + byteAlignment - WORD));
-        if (bin < 0) {
-            return -1;
-        }
-        long base = gaps.pop(bin);
-        return placeAligned(base, base + word(base + SIZE_OFFSET), byteSize, byteAlignment);
-    }
-
     /**
-     * Puts a block at the first aligned address of the unlinked gap {@code [gapBase, gapAcme)}; padding
-     * large enough to be a gap is returned to the bins, smaller padding joins the block's chunk.
+     * Puts a block at the first suitably aligned offset of the gap {@code [gapBase, gapBase + gapSize)},
+     * the head of {@code bin}, which must fit it. What stays above the block keeps the gap's node (so in
+     * the same bin only its SIZE words change); padding below that is large enough to be a gap becomes
+     * one, smaller padding joins the block's chunk. Carving from the bottom leaves the free space above
+     * the new block, where a later reallocation can grow in place.
      */
-    private long placeAligned(long gapBase, long gapAcme, long byteSize, long byteAlignment) {
-        long offset = alignUp(gapBase, byteAlignment);
-        long chunkBase = gapBase;
-        if (offset - gapBase >= MIN_CHUNK) {
-            gaps.insert(gapBase, offset - gapBase);
-            chunkBase = offset;
-        } else {
-            setWord(gapBase - WORD, word(gapBase - WORD) & ~ABOVE_FREE);
-        }
-        allocated(chunkBase, place(chunkBase, offset, byteSize, gapAcme), byteSize);
-        return offset;
-    }
-
-    /**
-     * Makes {@code [chunkBase, ...)} an allocated chunk holding {@code byteSize} bytes at {@code offset},
-     * inside free space that ends at {@code gapAcme} (above it: an allocated chunk or the heap's end).
-     * Returns the chunk's acme; the rest above becomes a gap if it is large enough.
-     */
-    private long place(long chunkBase, long offset, long byteSize, long gapAcme) {
+    private long carve(int bin, long gapBase, long gapSize, long byteSize, long byteAlignment) {
+        long gapAcme = gapBase + gapSize;
+        long offset = byteAlignment <= WORD ? gapBase : alignUp(gapBase, byteAlignment);
+        long padding = offset - gapBase;
+        long chunkBase = padding >= MIN_CHUNK ? offset : gapBase;
         long post = (offset + byteSize + (WORD - 1)) & ADDRESS_MASK;
         long tagOffset = Math.max(post, chunkBase + (MIN_CHUNK - WORD));
         long rest = gapAcme - tagOffset - WORD;
         long tag = chunkBase | ALLOCATED;
         if (rest >= MIN_CHUNK) {
-            gaps.insert(tagOffset + WORD, rest);
+            gaps.replace(memory, gapBase, gapSize, tagOffset + WORD, rest);
             tag |= ABOVE_FREE;
         } else {
+            gaps.pop(memory, bin);
             tagOffset = gapAcme - WORD;
+        }
+        if (padding >= MIN_CHUNK) {
+            gaps.insert(memory, gapBase, padding);
+        } else {
+            setWord(gapBase - WORD, word(gapBase - WORD) & ~ABOVE_FREE);
         }
         setWord(tagOffset, tag);
         if (post != tagOffset) {
             setWord(post, tagOffset | POINTER);
         }
-        return tagOffset + WORD;
+        allocated(chunkBase, tagOffset + WORD, byteSize);
+        return offset;
     }
 
     private void allocated(long chunkBase, long chunkAcme, long byteSize) {
         chunkBytes += chunkAcme - chunkBase;
-        allocationCount++;
         allocatedBytes += byteSize;
         totalAllocationCount++;
         totalAllocatedBytes += byteSize;
@@ -945,11 +963,15 @@ public final class Talc implements SegmentAllocator {
         if (!Tag.isAllocated(tag)) {
             tagOffset = tag - POINTER;
             if (!Tag.isPointer(tag) || tagOffset <= post || tagOffset - post > MAX_TAG_DISTANCE
-                    || tagOffset > heaps.acme(heap) - WORD || !Tag.isAllocated(tag = word(tagOffset))) {
+                    || tagOffset > heaps.acme(heap) - WORD) {
                 throw rejected(operation, offset, byteSize, heap);
             }
+            tag = word(tagOffset);
         }
         long base = tag & ADDRESS_MASK;
+        if ((tag & LIVE_MASK) != ALLOCATED) {
+            throw rejected(operation, offset, byteSize, heap);
+        }
         if (base > offset || base < heaps.base(heap) + WORD || tagOffset + WORD - base < MIN_CHUNK) {
             throw rejected(operation, offset, byteSize, heap);
         }
@@ -959,22 +981,26 @@ public final class Talc implements SegmentAllocator {
     /** Frees the chunk {@code [base, acme)} with tag {@code tag}, merging it with free neighbours. */
     private void release(long base, long acme, long tag) {
         chunkBytes -= acme - base;
-        long gapBase = base;
-        long gapAcme = acme;
         long below = word(base - WORD);
-        if (Tag.isAllocated(below)) {
+        boolean belowFree = !Tag.isAllocated(below);
+        if (!belowFree) {
             setWord(base - WORD, below | ABOVE_FREE);
-        } else {
-            gapBase = base - below;
-            gaps.remove(gapBase, below);
         }
         if (Tag.isAboveFree(tag)) {
-            long aboveSize = word(acme + SIZE_OFFSET);
-            gaps.remove(acme, aboveSize);
-            gapAcme = acme + aboveSize;
-            setWord(acme - WORD, NIL);
+            // The gap above grows down over this chunk (and the gap below, if any): its node stays put.
+            long aboveSize = word(acme);
+            setWord(acme - WORD, NIL); // the tag is now inside a gap: a second free must not find it
+            long gapBase = base;
+            if (belowFree) {
+                gapBase = base - below;
+                gaps.remove(memory, gapBase, below);
+            }
+            gaps.replace(memory, acme, aboveSize, gapBase, acme + aboveSize - gapBase);
+        } else if (belowFree) {
+            gaps.replace(memory, base - below, below, base - below, acme - base + below);
+        } else {
+            gaps.insert(memory, base, acme - base);
         }
-        gaps.insert(gapBase, gapAcme - gapBase);
     }
 
     /** Grows the live block whose tag is at {@code tagOffset} in place, if it can. */
@@ -992,14 +1018,26 @@ public final class Talc implements SegmentAllocator {
             if (!Tag.isAboveFree(tag)) {
                 return false;
             }
-            long aboveSize = word(acme + SIZE_OFFSET);
-            if (needed > acme + aboveSize) {
+            long aboveSize = word(acme);
+            long gapAcme = acme + aboveSize;
+            if (needed > gapAcme) {
                 return false;
             }
-            gaps.remove(acme, aboveSize);
             setWord(tagOffset, NIL); // the old tag is now block memory: a free with the old size must fail
-            long newAcme = place(base, offset, newByteSize, acme + aboveSize);
-            chunkBytes += newAcme - acme;
+            long newTagOffset;
+            if (gapAcme - needed >= MIN_CHUNK) {
+                gaps.replace(memory, acme, aboveSize, needed, gapAcme - needed);
+                newTagOffset = needed - WORD;
+                setWord(newTagOffset, base | ALLOCATED | ABOVE_FREE);
+            } else {
+                gaps.remove(memory, acme, aboveSize);
+                newTagOffset = gapAcme - WORD;
+                setWord(newTagOffset, base | ALLOCATED);
+            }
+            if (post != newTagOffset) {
+                setWord(post, newTagOffset | POINTER);
+            }
+            chunkBytes += newTagOffset + WORD - acme;
         }
         resized(offset, byteSize, newByteSize);
         return true;
@@ -1014,14 +1052,13 @@ public final class Talc implements SegmentAllocator {
         long newTagOffset = Math.max(post, base + (MIN_CHUNK - WORD));
         long gapBase = newTagOffset + WORD;
         if (acme - gapBase >= MIN_CHUNK) {
-            long gapAcme = acme;
-            if (Tag.isAboveFree(tag)) {
-                long aboveSize = word(acme + SIZE_OFFSET);
-                gaps.remove(acme, aboveSize);
-                gapAcme += aboveSize;
-            }
             setWord(tagOffset, NIL);
-            gaps.insert(gapBase, gapAcme - gapBase);
+            if (Tag.isAboveFree(tag)) {
+                long aboveSize = word(acme);
+                gaps.replace(memory, acme, aboveSize, gapBase, acme + aboveSize - gapBase);
+            } else {
+                gaps.insert(memory, gapBase, acme - gapBase);
+            }
             setWord(newTagOffset, base | ALLOCATED | ABOVE_FREE);
             if (post != newTagOffset) {
                 setWord(post, newTagOffset | POINTER);
@@ -1031,6 +1068,27 @@ public final class Talc implements SegmentAllocator {
             setWord(post, tagOffset | POINTER);
         }
         resized(offset, byteSize, newByteSize);
+    }
+
+    /**
+     * Merges every chunk cached in the quick bins into the gaps, as ordinary frees would have. Called
+     * before an allocation may fail and before heaps are truncated or measured, so cached chunks never
+     * strand memory.
+     */
+    private void flushQuickBins() {
+        if (quick.isEmpty()) {
+            return;
+        }
+        for (int list = 0; list < quick.lists(); list++) {
+            long chunk = QuickBins.sizeOfList(list);
+            for (long base = quick.take(list); base != NIL; ) {
+                long next = quick.next(memory, base); // read first: the release overwrites it
+                long tagOffset = base + chunk - WORD;
+                chunkBytes += chunk; // release() takes it off again
+                release(base, base + chunk, word(tagOffset) & ~CACHED);
+                base = next;
+            }
+        }
     }
 
     private void resized(long offset, long byteSize, long newByteSize) {
@@ -1076,7 +1134,7 @@ public final class Talc implements SegmentAllocator {
         if (byteSize > MAX_BYTE_SIZE) {
             return -1;
         }
-        long offset = searchPartialBins(byteSize, byteAlignment);
+        long offset = allocateAfterFlush(byteSize, byteAlignment);
         while (offset < 0) {
             long before = availableBytes();
             boolean retry;
@@ -1095,13 +1153,16 @@ public final class Talc implements SegmentAllocator {
                 lastOomFailure = Errors.oomHandlerMadeNoRoom(byteSize, byteAlignment, before);
                 return -1;
             }
-            long chunk = chunkSize(byteSize);
-            offset = byteAlignment <= WORD ? takeWordAligned(chunk, byteSize) : takeAligned(chunk, byteSize, byteAlignment);
-            if (offset < 0) {
-                offset = searchPartialBins(byteSize, byteAlignment);
-            }
+            offset = allocateAfterFlush(byteSize, byteAlignment);
         }
         return offset;
+    }
+
+    /** Flushes the quick bins, then tries the surely-fitting bins and the partly-fitting ones. */
+    private long allocateAfterFlush(long byteSize, long byteAlignment) {
+        flushQuickBins();
+        long offset = take(byteSize, byteAlignment);
+        return offset >= 0 ? offset : searchPartialBins(byteSize, byteAlignment);
     }
 
     /**
@@ -1113,17 +1174,25 @@ public final class Talc implements SegmentAllocator {
         long alignment = Math.max(byteAlignment, WORD);
         int surelyFitting = Bins.fitting(Math.min(chunk + alignment - WORD, Long.MAX_VALUE & ADDRESS_MASK));
         for (int bin = gaps.firstFrom(Bins.bin(chunk)); bin >= 0 && bin < surelyFitting; bin = gaps.firstFrom(bin + 1)) {
-            for (long gap = gaps.head(bin); gap != NIL; gap = gaps.next(gap)) {
-                long gapSize = gaps.sizeAt(gap);
-                long offset = alignUp(gap, alignment);
-                long chunkBase = offset - gap >= MIN_CHUNK ? offset : gap;
-                long post = (offset + byteSize + (WORD - 1)) & ADDRESS_MASK;
-                if (Math.max(post, chunkBase + (MIN_CHUNK - WORD)) + WORD <= gap + gapSize) {
-                    gaps.remove(gap, gapSize);
-                    return placeAligned(gap, gap + gapSize, byteSize, alignment);
+            for (long gapAcme = gaps.head(bin); gapAcme != NIL; gapAcme = gaps.next(memory, gapAcme)) {
+                long gapSize = gaps.sizeBelow(memory, gapAcme);
+                long gap = gapAcme - gapSize;
+                if (fits(gap, gapSize, byteSize, alignment)) {
+                    // make it the head of its bin, as carve() expects
+                    gaps.remove(memory, gap, gapSize);
+                    gaps.insert(memory, gap, gapSize);
+                    return carve(bin, gap, gapSize, byteSize, alignment);
                 }
             }
         }
         return -1;
+    }
+
+    /** Whether the block fits the gap where the carving methods would place it. */
+    private boolean fits(long gapBase, long gapSize, long byteSize, long alignment) {
+        long offset = alignUp(gapBase, alignment);
+        long chunkBase = offset - gapBase >= MIN_CHUNK ? offset : gapBase;
+        long post = (offset + byteSize + (WORD - 1)) & ADDRESS_MASK;
+        return Math.max(post, chunkBase + (MIN_CHUNK - WORD)) + WORD <= gapBase + gapSize;
     }
 }

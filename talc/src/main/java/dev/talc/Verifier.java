@@ -7,7 +7,6 @@ import static dev.talc.Tag.FLAG_MASK;
 import static dev.talc.Tag.MIN_CHUNK;
 import static dev.talc.Tag.MIN_HEAP;
 import static dev.talc.Tag.NIL;
-import static dev.talc.Tag.SIZE_OFFSET;
 import static dev.talc.Tag.WORD;
 
 /**
@@ -37,6 +36,8 @@ final class Verifier {
 
     private long[] listedGaps = new long[0];
     private boolean[] found = new boolean[0];
+    private long[] cachedChunks = new long[0];
+    private boolean[] cachedFound = new boolean[0];
 
     Verifier(Talc talc) {
         this.talc = talc;
@@ -47,8 +48,11 @@ final class Verifier {
     void verify() {
         checkBins();
         checkHeapList();
+        checkQuickBins();
         long liveChunks = 0;
         long chunkBytes = 0;
+        long cachedCount = 0;
+        long cachedBytes = 0;
         long gapCount = 0;
         long gapBytes = 0;
         for (int h = 0; h < heaps.count(); h++) {
@@ -60,15 +64,25 @@ final class Verifier {
                 long base;
                 if (Tag.isAllocated(top)) {
                     base = top & ADDRESS_MASK;
-                    if ((top & FLAG_MASK & Tag.POINTER) != 0 || base < heapBase + WORD || at - base < MIN_CHUNK) {
+                    if (base < heapBase + WORD || at - base < MIN_CHUNK) {
                         throw fail("tag-valid", "tagOffset=" + hex(at - WORD) + " tag=" + hex(top) + " heap=" + heaps.span(h));
                     }
                     if (Tag.isAboveFree(top) != aboveIsGap) {
                         throw fail("above-free-flag", "tagOffset=" + hex(at - WORD) + " tag=" + hex(top)
                                 + " chunkAboveIsGap=" + aboveIsGap);
                     }
-                    liveChunks++;
-                    chunkBytes += at - base;
+                    if ((top & Tag.CACHED) != 0) {
+                        int index = Arrays.binarySearch(cachedChunks, base);
+                        if (index < 0 || cachedFound[index]) {
+                            throw fail("cached-chunk-listed", "chunk=" + hex(base) + " size=" + (at - base));
+                        }
+                        cachedFound[index] = true;
+                        cachedCount++;
+                        cachedBytes += at - base;
+                    } else {
+                        liveChunks++;
+                        chunkBytes += at - base;
+                    }
                     aboveIsGap = false;
                 } else {
                     long size = top;
@@ -76,14 +90,14 @@ final class Verifier {
                         throw fail("gap-size-valid", "gapAcme=" + hex(at) + " size=" + size + " heap=" + heaps.span(h));
                     }
                     base = at - size;
-                    long lowSize = talc.word(base + SIZE_OFFSET);
+                    long lowSize = talc.word(base);
                     if (lowSize != size) {
                         throw fail("gap-sizes-equal", "gap=" + hex(base) + " lowSize=" + lowSize + " highSize=" + size);
                     }
                     if (aboveIsGap) {
                         throw fail("no-adjacent-gaps", "gap=" + hex(base) + " gapAbove=" + hex(at));
                     }
-                    int index = Arrays.binarySearch(listedGaps, base);
+                    int index = Arrays.binarySearch(listedGaps, at);
                     if (index < 0) {
                         throw fail("gap-listed", "gap=" + hex(base) + " size=" + size + " bin=" + Bins.bin(size));
                     }
@@ -103,10 +117,20 @@ final class Verifier {
         }
         for (int i = 0; i < listedGaps.length; i++) {
             if (!found[i]) {
-                throw fail("listed-gap-in-heap", "gap=" + hex(listedGaps[i]));
+                throw fail("listed-gap-in-heap", "gapAcme=" + hex(listedGaps[i]));
             }
         }
-        checkCounters(liveChunks, chunkBytes, gapCount, gapBytes);
+        for (int i = 0; i < cachedChunks.length; i++) {
+            if (!cachedFound[i]) {
+                throw fail("cached-chunk-in-heap", "chunk=" + hex(cachedChunks[i]));
+            }
+        }
+        QuickBins quick = talc.quickBins();
+        if (cachedCount != quick.count() || cachedBytes != quick.bytes()) {
+            throw fail("quick-bin-counters", "cachedChunks=" + cachedCount + " counted=" + quick.count()
+                    + " cachedBytes=" + cachedBytes + " counted=" + quick.bytes());
+        }
+        checkCounters(liveChunks, chunkBytes, gapCount + cachedCount, gapBytes + cachedBytes);
         if (talc.registry() != null) {
             checkRegistry(liveChunks);
         }
@@ -124,27 +148,28 @@ final class Verifier {
                 throw fail("bitmap-matches-bins", "bin=" + bin + " head=" + hex(head) + " bit=" + gaps.bitSet(bin));
             }
             long prev = NIL;
-            for (long gap = head; gap != NIL; gap = gaps.next(gap)) {
-                int heap = heaps.find(gap);
-                if (heap < 0 || gap + MIN_CHUNK > heaps.acme(heap) || (gap & FLAG_MASK) != 0) {
-                    throw fail("listed-gap-in-heap", "bin=" + bin + " gap=" + hex(gap));
+            for (long acme = head; acme != NIL; acme = gaps.next(talc.memory(), acme)) {
+                int heap = heaps.find(acme - 1);
+                if (heap < 0 || acme - MIN_CHUNK < heaps.base(heap) + WORD || (acme & FLAG_MASK) != 0) {
+                    throw fail("listed-gap-in-heap", "bin=" + bin + " gapAcme=" + hex(acme));
                 }
-                if (gaps.prev(gap) != prev) {
-                    throw fail("list-linked", "bin=" + bin + " gap=" + hex(gap) + " prev=" + hex(gaps.prev(gap))
-                            + " expectedPrev=" + hex(prev));
+                if (gaps.prev(talc.memory(), acme) != prev) {
+                    throw fail("list-linked", "bin=" + bin + " gapAcme=" + hex(acme) + " prev="
+                            + hex(gaps.prev(talc.memory(), acme)) + " expectedPrev=" + hex(prev));
                 }
-                long size = gaps.sizeAt(gap);
-                if (size < MIN_CHUNK || (size & FLAG_MASK) != 0 || Bins.bin(size) != bin) {
-                    throw fail("gap-in-its-bin", "bin=" + bin + " gap=" + hex(gap) + " size=" + size);
+                long size = gaps.sizeBelow(talc.memory(), acme);
+                if (size < MIN_CHUNK || (size & FLAG_MASK) != 0 || Bins.bin(size) != bin
+                        || acme - size < heaps.base(heap) + WORD) {
+                    throw fail("gap-in-its-bin", "bin=" + bin + " gapAcme=" + hex(acme) + " size=" + size);
                 }
                 if (n == bases.length) {
                     bases = Arrays.copyOf(bases, n * 2);
                 }
-                bases[n++] = gap;
+                bases[n++] = acme;
                 if (n > gaps.count()) {
                     throw fail("gap-count", "listed>" + gaps.count() + " (a cycle?) bin=" + bin);
                 }
-                prev = gap;
+                prev = acme;
             }
         }
         if (n != gaps.count()) {
@@ -154,10 +179,43 @@ final class Verifier {
         Arrays.sort(listedGaps);
         for (int i = 1; i < n; i++) {
             if (listedGaps[i] == listedGaps[i - 1]) {
-                throw fail("gap-listed-once", "gap=" + hex(listedGaps[i]));
+                throw fail("gap-listed-once", "gapAcme=" + hex(listedGaps[i]));
             }
         }
         found = new boolean[n];
+    }
+
+    /** Every quick-bin list: the recorded length, chunks of the list's size, tagged CACHED, in a heap. */
+    private void checkQuickBins() {
+        QuickBins quick = talc.quickBins();
+        long[] bases = new long[16];
+        int n = 0;
+        for (int list = 0; list < quick.lists(); list++) {
+            long size = QuickBins.sizeOfList(list);
+            int length = 0;
+            for (long chunk = quick.headOfList(list); chunk != NIL; chunk = quick.next(talc.memory(), chunk)) {
+                int heap = heaps.find(chunk);
+                if (heap < 0 || chunk + size > heaps.acme(heap) || (chunk & FLAG_MASK) != 0
+                        || ++length > quick.countOfList(list)) {
+                    throw fail("quick-bin-linked", "size=" + size + " chunk=" + hex(chunk) + " length=" + length
+                            + " counted=" + quick.countOfList(list));
+                }
+                long tag = talc.word(chunk + size - WORD);
+                if ((tag & Tag.LIVE_MASK) != Tag.LIVE_MASK || (tag & ADDRESS_MASK) != chunk) {
+                    throw fail("quick-bin-tagged", "size=" + size + " chunk=" + hex(chunk) + " tag=" + hex(tag));
+                }
+                if (n == bases.length) {
+                    bases = Arrays.copyOf(bases, n * 2);
+                }
+                bases[n++] = chunk;
+            }
+            if (length != quick.countOfList(list) || length > QuickBins.CAP) {
+                throw fail("quick-bin-count", "size=" + size + " length=" + length + " counted=" + quick.countOfList(list));
+            }
+        }
+        cachedChunks = Arrays.copyOf(bases, n);
+        Arrays.sort(cachedChunks);
+        cachedFound = new boolean[n];
     }
 
     private void checkHeapList() {

@@ -106,7 +106,11 @@ class RandomActionsTest {
             assertEquals(0, stats.allocationCount());
             assertEquals(0, stats.allocatedBytes());
             assertEquals(stats.claimedBytes() - 8L * stats.heapCount(), stats.availableBytes());
-            assertEquals(stats.heapCount(), stats.gapCount(), "one gap per empty heap");
+            for (Span heap : talc.heaps()) {
+                assertTrue(talc.allocatedSpan(heap).isEmpty(), () -> "live memory left in " + heap);
+            }
+            talc.verify();
+            assertEquals(stats.heapCount(), talc.stats().gapCount(), "one gap per empty heap, once cached chunks merge");
             for (Span heap : talc.heaps()) {
                 assertEquals(talc.truncate(heap, Span.empty()), Span.empty(), "an empty heap is released");
             }

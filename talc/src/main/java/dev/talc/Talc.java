@@ -68,7 +68,7 @@ import static dev.talc.Tag.WORD;
  *          thread, the JDK's {@link IllegalStateException} or {@link WrongThreadException} passes through
  *          and the allocator is left as it was.
  */
-public final class Talc implements SegmentAllocator {
+public final class Talc implements TalcAllocator {
     /** The default for checked mode: system property {@code dev.talc.checked}. */
     static final boolean CHECKED_BY_DEFAULT = Boolean.getBoolean("dev.talc.checked");
     /** Requests above this cannot fit any segment (2^60 bytes); the bound keeps size arithmetic exact. */
@@ -458,7 +458,7 @@ public final class Talc implements SegmentAllocator {
      *                                  block (as {@link #free(long, long)}); nothing is changed
      */
     public void free(MemorySegment block) {
-        free(offsetOf("free", block), block.byteSize());
+        free(offsetIn(memory, "free", block), block.byteSize());
     }
 
     /**
@@ -489,7 +489,7 @@ public final class Talc implements SegmentAllocator {
      * @throws OutOfMemoryError         if the block must move and nothing fits; the old block is kept
      */
     public MemorySegment reallocate(MemorySegment block, long newByteSize, long byteAlignment) {
-        long moved = tryReallocate(offsetOf("reallocate", block), block.byteSize(), byteAlignment, newByteSize);
+        long moved = tryReallocate(offsetIn(memory, "reallocate", block), block.byteSize(), byteAlignment, newByteSize);
         if (moved < 0) {
             throw Errors.outOfMemory(newByteSize, byteAlignment, stats(), lastOomFailure);
         }
@@ -520,8 +520,9 @@ public final class Talc implements SegmentAllocator {
         return alignment;
     }
 
-    private long offsetOf(String operation, MemorySegment block) {
-        long offset = block.address() - addressBase;
+    /** The offset of {@code block} in {@code memory}, or throws if it is not a slice of it. */
+    static long offsetIn(MemorySegment memory, String operation, MemorySegment block) {
+        long offset = block.address() - memory.address();
         boolean sameKind = block.isNative() ? memory.isNative()
                 : !memory.isNative() && block.heapBase().orElse(null) == memory.heapBase().orElse(null);
         if (!sameKind || offset < 0 || offset > memory.byteSize() - block.byteSize()) {
@@ -943,6 +944,11 @@ public final class Talc implements SegmentAllocator {
         allocatedBytes += byteSize;
         totalAllocationCount++;
         totalAllocatedBytes += byteSize;
+    }
+
+    /** Throws, as a free would, unless {@code (offset, byteSize)} is a live block. Changes nothing. */
+    void validate(String operation, long offset, long byteSize) {
+        tagOf(operation, offset, byteSize);
     }
 
     /**

@@ -1,0 +1,650 @@
+package dev.talc;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A thread-safe allocator that scales with threads: several {@link Talc} shards over disjoint parts of
+ * one memory segment, each behind its own lock.
+ *
+ * <h2>Design note</h2>
+ * <ul>
+ * <li><b>Shards by address.</b> The memory is cut into {@code shardCount()} contiguous heaps, one per
+ *     shard. A block belongs to the shard whose heap holds it, so a free (from any thread) finds its
+ *     shard by address and takes only that shard's lock.</li>
+ * <li><b>Home shards.</b> Each thread allocates from its home shard, remembered in a thread-local hint.
+ *     If that shard's lock is taken, the thread moves to the next free shard and makes it its home, so
+ *     threads spread out by themselves and, once spread, do not contend at all. The lock
+ *     ({@link Shard}) costs one CAS to take and a plain store to release.</li>
+ * <li><b>Nothing stranded.</b> A request the home shard cannot serve goes to every other shard. If all
+ *     fail, all shards are locked (in order), their quick bins are flushed, and the free memory at every
+ *     boundary between touching shards (the top gap of the lower heap and the bottom gap of the upper
+ *     one) is moved into the lower shard with {@link Talc#truncate} and {@link Talc#extend}, so the
+ *     largest free runs of the whole memory become single gaps; then every shard is tried again. Only
+ *     free memory ever moves between shards, so a live block's shard never changes.</li>
+ * <li><b>Copies outside locks.</b> A reallocation that must move allocates the new block, copies
+ *     without holding any lock (the caller owns both blocks), then frees the old one.</li>
+ * </ul>
+ * Costs: a thread-local lookup per allocation, a shard lookup per free (binary search over the heaps,
+ * a handful of compares), one CAS per operation. A single global lock ({@link #locked(Talc)}) costs the
+ * same CAS but serialises every thread on one cache line; per-thread caches would avoid the CAS but
+ * strand memory in idle threads. Measured figures are in the project README.
+ *
+ * {@snippet :
+ * ConcurrentTalc talc = ConcurrentTalc.over(Arena.ofShared().allocate(256 << 20, 4096));
+ * try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+ *     for (int i = 0; i < 1000; i++) {
+ *         pool.submit(() -> {
+ *             MemorySegment block = talc.allocate(100, 8);
+ *             block.fill((byte) 1);
+ *             talc.free(block);
+ *         });
+ *     }
+ * }
+ * }
+ *
+ * @apiNote Thread-safe: every method may be called from any thread, including frees and reallocations
+ *          of blocks other threads allocated. The memory must be accessible from every thread that uses
+ *          the allocator (a shared, global or automatic arena, or a heap array), else the JDK's
+ *          {@link WrongThreadException} passes through. {@link #verify()} and {@link #stats()} lock the
+ *          shards (all at once, or one at a time) and so briefly pause allocating threads.
+ */
+public final class ConcurrentTalc implements TalcAllocator {
+    /** Shards are not made smaller than this, so that tiny memories get fewer shards. */
+    private static final long MIN_SHARD_BYTES = 64 << 10;
+    /** Shard bounds are aligned to this (a cache line), so neighbouring shards share no line. */
+    private static final long SHARD_ALIGNMENT = 64;
+
+    private final MemorySegment memory;
+    private final Shard[] shards;
+    private final AtomicInteger nextHome = new AtomicInteger();
+    private final ThreadLocal<int[]> home = ThreadLocal.withInitial(this::newHome);
+    /** All heaps of all shards, sorted, with their shard: replaced (never changed) by a rebalance. */
+    private volatile Routes routes;
+
+    private ConcurrentTalc(MemorySegment memory, Talc[] talcs) {
+        this.memory = memory;
+        this.shards = new Shard[talcs.length];
+        for (int i = 0; i < talcs.length; i++) {
+            shards[i] = new Shard(talcs[i], i);
+        }
+        this.routes = Routes.of(shards);
+    }
+
+    /**
+     * A concurrent allocator over the whole of {@code memory}, with one shard per available processor
+     * (fewer if the memory is small).
+     *
+     * {@snippet :
+     * ConcurrentTalc talc = ConcurrentTalc.over(Arena.ofShared().allocate(64 << 20, 4096));
+     * }
+     *
+     * @param memory the memory to manage; accessible from every thread that will use the allocator
+     * @return the allocator
+     * @throws NullPointerException     if {@code memory} is null
+     * @throws IllegalArgumentException if {@code memory} is unusable (see {@link Talc#Talc(MemorySegment)})
+     *                                  or smaller than 32 bytes
+     */
+    public static ConcurrentTalc over(MemorySegment memory) {
+        return builder(memory).build();
+    }
+
+    /**
+     * A builder for the number of shards and checked mode.
+     *
+     * {@snippet :
+     * ConcurrentTalc talc = ConcurrentTalc.builder(memory).shards(8).checked(true).build();
+     * }
+     *
+     * @param memory the memory to manage
+     * @return a new builder
+     * @throws NullPointerException if {@code memory} is null
+     */
+    public static Builder builder(MemorySegment memory) {
+        return new Builder(Objects.requireNonNull(memory, "memory"));
+    }
+
+    /**
+     * The seed's simple form: one lock around one {@link Talc}. Every operation takes the same lock, so
+     * threads do not scale, but the allocator keeps the given Talc's heaps and {@link OomHandler}. The
+     * given Talc must no longer be used directly.
+     *
+     * {@snippet :
+     * Talc talc = new Talc(memory, OomHandler.extendDoubling(Span.ofSize(0, memory.byteSize()), 1 << 20));
+     * ConcurrentTalc shared = ConcurrentTalc.locked(talc);
+     * }
+     *
+     * @param talc the allocator to guard
+     * @return a thread-safe allocator with one shard
+     * @throws NullPointerException if {@code talc} is null
+     */
+    public static ConcurrentTalc locked(Talc talc) {
+        return new ConcurrentTalc(talc.memory(), new Talc[] {Objects.requireNonNull(talc, "talc")});
+    }
+
+    /**
+     * Options for a {@link ConcurrentTalc}.
+     *
+     * @apiNote Not thread-safe; build on one thread.
+     */
+    public static final class Builder {
+        private final MemorySegment memory;
+        private int shards = Runtime.getRuntime().availableProcessors();
+        private boolean checked = Talc.CHECKED_BY_DEFAULT;
+
+        private Builder(MemorySegment memory) {
+            this.memory = memory;
+        }
+
+        /**
+         * Sets the number of shards (default: the number of available processors). More shards than
+         * threads that allocate at once buys nothing; memory too small for them all gets fewer.
+         *
+         * @param shards the number of shards, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code shards < 1}
+         */
+        public Builder shards(int shards) {
+            if (shards < 1) {
+                throw new IllegalArgumentException("shards=" + shards + " must be >= 1");
+            }
+            this.shards = shards;
+            return this;
+        }
+
+        /**
+         * Turns checked mode on or off for every shard (see {@link Talc.Builder#checked(boolean)}).
+         *
+         * @param checked whether to check every block argument
+         * @return this builder
+         */
+        public Builder checked(boolean checked) {
+            this.checked = checked;
+            return this;
+        }
+
+        /**
+         * Makes the allocator, claiming the whole memory, split among the shards.
+         *
+         * @return a new allocator
+         * @throws IllegalArgumentException if the memory is unusable or smaller than 32 bytes
+         */
+        public ConcurrentTalc build() {
+            long bytes = memory.byteSize();
+            int count = (int) Math.max(1, Math.min(shards, bytes / MIN_SHARD_BYTES));
+            Talc[] talcs = new Talc[count];
+            long base = 0;
+            for (int i = 0; i < count; i++) {
+                long acme = i == count - 1 ? bytes
+                        : alignDown(memory.address() + bytes * (i + 1) / count, SHARD_ALIGNMENT) - memory.address();
+                talcs[i] = Talc.builder(memory).checked(checked).build();
+                talcs[i].claim(new Span(base, acme));
+                base = acme;
+            }
+            return new ConcurrentTalc(memory, talcs);
+        }
+
+        private static long alignDown(long address, long alignment) {
+            return address & -alignment;
+        }
+    }
+
+    /**
+     * The memory this allocator carves blocks from; offsets are relative to it.
+     *
+     * @return the memory segment
+     */
+    public MemorySegment memory() {
+        return memory;
+    }
+
+    /**
+     * The number of shards (1 for {@link #locked(Talc)}).
+     *
+     * @return the shard count
+     */
+    public int shardCount() {
+        return shards.length;
+    }
+
+    // =============================================================================================
+    // Raw API.
+    // =============================================================================================
+
+    /**
+     * Allocates a block and returns its offset in {@link #memory()}, or -1 when no shard, even after
+     * moving free memory between shards, can hold it.
+     *
+     * <p>Time complexity: as {@link Talc#tryAllocate}, plus a thread-local lookup; O(shards + heaps)
+     * when the home shard is full.
+     *
+     * @param byteSize      the block size in bytes
+     * @param byteAlignment the alignment of the block's address, a power of two
+     * @return the block's offset, or -1
+     * @throws IllegalArgumentException if {@code byteSize < 0}, or {@code byteAlignment} is not a power of
+     *                                  two greater than 0
+     */
+    public long tryAllocate(long byteSize, long byteAlignment) {
+        int[] hint = home.get();
+        Shard shard = shards[hint[0]];
+        if (!shard.tryLock()) {
+            shard = anyFreeShard(hint);
+        }
+        long offset;
+        try {
+            offset = shard.talc.tryAllocate(byteSize, byteAlignment);
+        } finally {
+            shard.unlock();
+        }
+        return offset >= 0 ? offset : allocateElsewhere(byteSize, byteAlignment, shard.index);
+    }
+
+    /**
+     * Frees a block; any thread may free any block.
+     *
+     * @param offset   the block's offset
+     * @param byteSize the block's size, exactly as last requested
+     * @throws IllegalArgumentException if the block is not live (as {@link Talc#free(long, long)});
+     *                                  nothing is changed
+     */
+    public void free(long offset, long byteSize) {
+        Shard shard = shardOf("free", offset, byteSize);
+        shard.lock();
+        try {
+            shard.talc.free(offset, byteSize);
+        } finally {
+            shard.unlock();
+        }
+    }
+
+    /**
+     * Resizes a block, in place when its shard allows, else by allocating (in any shard), copying
+     * without holding a lock, and freeing the old block.
+     *
+     * @param offset        the block's offset
+     * @param byteSize      the block's size, exactly as last requested
+     * @param byteAlignment the alignment the block must keep
+     * @param newByteSize   the new size
+     * @return the block's new offset, or -1 when out of memory (the old block is then untouched)
+     * @throws IllegalArgumentException if the block is not live, {@code newByteSize < 0} or
+     *                                  {@code byteAlignment} is invalid; nothing is changed
+     */
+    public long tryReallocate(long offset, long byteSize, long byteAlignment, long newByteSize) {
+        if (newByteSize < 0 || byteAlignment <= 0 || (byteAlignment & (byteAlignment - 1)) != 0) {
+            throw newByteSize < 0 ? Errors.badNewSize("reallocate", byteSize, newByteSize)
+                    : Errors.badLayout(newByteSize, byteAlignment);
+        }
+        Shard shard = shardOf("reallocate", offset, byteSize);
+        shard.lock();
+        try {
+            shard.talc.validate("reallocate", offset, byteSize);
+            if (((memory.address() + offset) & (byteAlignment - 1)) == 0) {
+                if (newByteSize <= byteSize) {
+                    shard.talc.shrink(offset, byteSize, newByteSize);
+                    return offset;
+                }
+                if (shard.talc.tryGrowInPlace(offset, byteSize, newByteSize)) {
+                    return offset;
+                }
+            }
+        } finally {
+            shard.unlock();
+        }
+        long moved = tryAllocate(newByteSize, byteAlignment);
+        if (moved < 0) {
+            return -1;
+        }
+        MemorySegment.copy(memory, offset, memory, moved, Math.min(byteSize, newByteSize));
+        free(offset, byteSize);
+        return moved;
+    }
+
+    /**
+     * Grows a block in place if the memory right above it is free.
+     *
+     * @param offset      the block's offset
+     * @param byteSize    the block's size, exactly as last requested
+     * @param newByteSize the new size, at least {@code byteSize}
+     * @return true if the block now has {@code newByteSize} bytes
+     * @throws IllegalArgumentException if the block is not live, or {@code newByteSize < byteSize}
+     */
+    public boolean tryGrowInPlace(long offset, long byteSize, long newByteSize) {
+        Shard shard = shardOf("tryGrowInPlace", offset, byteSize);
+        shard.lock();
+        try {
+            return shard.talc.tryGrowInPlace(offset, byteSize, newByteSize);
+        } finally {
+            shard.unlock();
+        }
+    }
+
+    /**
+     * Shrinks a block in place.
+     *
+     * @param offset      the block's offset
+     * @param byteSize    the block's size, exactly as last requested
+     * @param newByteSize the new size, between 0 and {@code byteSize}
+     * @throws IllegalArgumentException if the block is not live, or {@code newByteSize} is out of range
+     */
+    public void shrink(long offset, long byteSize, long newByteSize) {
+        Shard shard = shardOf("shrink", offset, byteSize);
+        shard.lock();
+        try {
+            shard.talc.shrink(offset, byteSize, newByteSize);
+        } finally {
+            shard.unlock();
+        }
+    }
+
+    // =============================================================================================
+    // Segment API.
+    // =============================================================================================
+
+    /**
+     * Allocates a block as a slice of {@link #memory()}.
+     *
+     * @param byteSize      the block size in bytes
+     * @param byteAlignment the alignment of the block's address, a power of two
+     * @return a segment of exactly {@code byteSize} bytes, aligned to {@code byteAlignment}
+     * @throws IllegalArgumentException if {@code byteSize < 0}, or {@code byteAlignment} is not a power of
+     *                                  two greater than 0
+     * @throws OutOfMemoryError         if no shard can hold the block
+     */
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        long offset = tryAllocate(byteSize, byteAlignment);
+        if (offset < 0) {
+            throw Errors.outOfMemory(byteSize, byteAlignment, stats(), null);
+        }
+        return memory.asSlice(offset, byteSize);
+    }
+
+    /**
+     * Frees a block this allocator returned; any thread may free any block.
+     *
+     * @param block exactly a segment returned by {@link #allocate} or {@link #reallocate}
+     * @throws IllegalArgumentException if {@code block} is not a live block of this allocator
+     */
+    public void free(MemorySegment block) {
+        free(Talc.offsetIn(memory, "free", block), block.byteSize());
+    }
+
+    /**
+     * Resizes a block this allocator returned, keeping its contents and the alignment of its address
+     * up to 16 bytes (see {@link Talc#reallocate(MemorySegment, long)}).
+     *
+     * @param block       a live block returned by this allocator
+     * @param newByteSize the new size
+     * @return the resized block
+     * @throws IllegalArgumentException if the block is not live, or {@code newByteSize < 0}
+     * @throws OutOfMemoryError         if the block must move and nothing fits; the old block is kept
+     */
+    public MemorySegment reallocate(MemorySegment block, long newByteSize) {
+        return reallocate(block, newByteSize, Math.min(Talc.maxByteAlignment(block), Talc.IMPLIED_ALIGNMENT));
+    }
+
+    /**
+     * Resizes a block this allocator returned, keeping its contents and {@code byteAlignment}.
+     *
+     * @param block         a live block returned by this allocator
+     * @param newByteSize   the new size
+     * @param byteAlignment the alignment the resized block must have
+     * @return the resized block
+     * @throws IllegalArgumentException if the block is not live, {@code newByteSize < 0}, or
+     *                                  {@code byteAlignment} is invalid
+     * @throws OutOfMemoryError         if the block must move and nothing fits; the old block is kept
+     */
+    public MemorySegment reallocate(MemorySegment block, long newByteSize, long byteAlignment) {
+        long moved = tryReallocate(Talc.offsetIn(memory, "reallocate", block), block.byteSize(), byteAlignment,
+                newByteSize);
+        if (moved < 0) {
+            throw Errors.outOfMemory(newByteSize, byteAlignment, stats(), null);
+        }
+        return memory.asSlice(moved, newByteSize);
+    }
+
+    // =============================================================================================
+    // Statistics and verification.
+    // =============================================================================================
+
+    /**
+     * The sum of the shards' counters, each read under its shard's lock (one shard at a time).
+     *
+     * @return the counters
+     */
+    public TalcStats stats() {
+        TalcStats sum = null;
+        for (Shard shard : shards) {
+            shard.lock();
+            try {
+                TalcStats stats = shard.talc.stats();
+                sum = sum == null ? stats : sum.plus(stats);
+            } finally {
+                shard.unlock();
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Checks every shard (see {@link Talc#verify()}) and that the shards' heaps are disjoint and match
+     * the routing of frees. Locks all shards for the duration, pausing allocating threads.
+     *
+     * @throws IllegalStateException naming the first broken invariant
+     */
+    public void verify() {
+        lockAll();
+        try {
+            for (Shard shard : shards) {
+                shard.talc.verify();
+            }
+            Routes expected = Routes.of(shards);
+            Routes actual = routes;
+            if (!expected.equals(actual)) {
+                throw Errors.invariant("routes-match-heaps", "routes=" + actual + " heaps=" + expected);
+            }
+            for (int i = 1; i < actual.bases.length; i++) {
+                if (actual.acmes[i - 1] > actual.bases[i]) {
+                    throw Errors.invariant("shards-disjoint", "routes=" + actual);
+                }
+            }
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /**
+     * A short description: shards and main counters.
+     *
+     * @return a one-line summary
+     */
+    @Override
+    public String toString() {
+        TalcStats stats = stats();
+        return "ConcurrentTalc[memory=" + memory + ", shards=" + shards.length + ", allocationCount="
+                + stats.allocationCount() + ", allocatedBytes=" + stats.allocatedBytes() + ", availableBytes="
+                + stats.availableBytes() + "]";
+    }
+
+    // =============================================================================================
+    // Shards: homes, routing, and moving free memory between them.
+    // =============================================================================================
+
+    private int[] newHome() {
+        return new int[] {Math.floorMod(nextHome.getAndIncrement(), shards.length)};
+    }
+
+    /** Finds a shard whose lock is free, makes it the thread's home and returns it locked. */
+    private Shard anyFreeShard(int[] hint) {
+        for (int i = 1; i < shards.length; i++) {
+            Shard shard = shards[(hint[0] + i) % shards.length];
+            if (shard.tryLock()) {
+                hint[0] = shard.index;
+                return shard;
+            }
+        }
+        Shard shard = shards[hint[0]];
+        shard.lock();
+        return shard;
+    }
+
+    /** The shard whose heap holds {@code offset}, or throws as a free of a foreign offset would. */
+    private Shard shardOf(String operation, long offset, long byteSize) {
+        int shard = routes.shardOf(offset);
+        if (shard < 0) {
+            throw Errors.badBlock(operation, "outside-heaps", offset, byteSize);
+        }
+        return shards[shard];
+    }
+
+    /** Tries every shard but {@code tried}, then moves free memory between shards and tries again. */
+    private long allocateElsewhere(long byteSize, long byteAlignment, int tried) {
+        for (int i = 1; i < shards.length; i++) {
+            Shard shard = shards[(tried + i) % shards.length];
+            shard.lock();
+            try {
+                long offset = shard.talc.tryAllocate(byteSize, byteAlignment);
+                if (offset >= 0) {
+                    return offset;
+                }
+            } finally {
+                shard.unlock();
+            }
+        }
+        lockAll();
+        try {
+            for (Shard shard : shards) {
+                long offset = shard.talc.tryAllocate(byteSize, byteAlignment);
+                if (offset >= 0) {
+                    return offset;
+                }
+            }
+            if (!mergeFreeMemoryAcrossShards()) {
+                return -1;
+            }
+            for (Shard shard : shards) {
+                long offset = shard.talc.tryAllocate(byteSize, byteAlignment);
+                if (offset >= 0) {
+                    return offset;
+                }
+            }
+            return -1;
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /**
+     * With every shard locked: wherever the heap of one shard ends exactly where another shard's heap
+     * begins, moves the free memory at the bottom of the upper heap into the lower heap, so that free
+     * runs spanning shard boundaries become single gaps. Returns whether anything moved.
+     */
+    private boolean mergeFreeMemoryAcrossShards() {
+        boolean moved = false;
+        boolean again = true;
+        while (again) {
+            again = false;
+            Routes now = Routes.of(shards);
+            for (int i = 0; i + 1 < now.bases.length; i++) {
+                Talc lower = shards[now.shards[i]].talc;
+                Talc upper = shards[now.shards[i + 1]].talc;
+                if (lower == upper || now.acmes[i] != now.bases[i + 1]) {
+                    continue;
+                }
+                Span lowerHeap = new Span(now.bases[i], now.acmes[i]);
+                Span upperHeap = new Span(now.bases[i + 1], now.acmes[i + 1]);
+                Span live = upper.allocatedSpan(upperHeap);
+                long newBoundary = live.isEmpty() ? upperHeap.acme() : live.base() - Tag.WORD;
+                if (newBoundary - upperHeap.base() < Tag.MIN_CHUNK) {
+                    continue; // no free memory at the bottom of the upper heap
+                }
+                Span rest = upper.truncate(upperHeap, live.isEmpty() ? Span.empty() : new Span(newBoundary, upperHeap.acme()));
+                long boundary = rest.isEmpty() ? upperHeap.acme() : rest.base();
+                lower.extend(lowerHeap, new Span(lowerHeap.base(), boundary));
+                moved = true;
+                again = true;
+                break;
+            }
+        }
+        if (moved) {
+            routes = Routes.of(shards);
+        }
+        return moved;
+    }
+
+    private void lockAll() {
+        for (Shard shard : shards) {
+            shard.lock();
+        }
+    }
+
+    private void unlockAll() {
+        for (int i = shards.length - 1; i >= 0; i--) {
+            shards[i].unlock();
+        }
+    }
+
+    /** Every heap of every shard, sorted by base, with the shard that owns it. Immutable. */
+    private record Routes(long[] bases, long[] acmes, int[] shards) {
+        static Routes of(Shard[] all) {
+            List<long[]> heaps = new ArrayList<>();
+            for (Shard shard : all) {
+                for (Span heap : shard.talc.heaps()) {
+                    heaps.add(new long[] {heap.base(), heap.acme(), shard.index});
+                }
+            }
+            heaps.sort((a, b) -> Long.compare(a[0], b[0]));
+            long[] bases = new long[heaps.size()];
+            long[] acmes = new long[heaps.size()];
+            int[] owners = new int[heaps.size()];
+            for (int i = 0; i < heaps.size(); i++) {
+                bases[i] = heaps.get(i)[0];
+                acmes[i] = heaps.get(i)[1];
+                owners[i] = (int) heaps.get(i)[2];
+            }
+            return new Routes(bases, acmes, owners);
+        }
+
+        /** The shard owning the heap that holds {@code offset}, or -1. */
+        int shardOf(long offset) {
+            int low = 0;
+            int high = bases.length - 1;
+            while (low <= high) {
+                int mid = (low + high) >>> 1;
+                if (offset < bases[mid]) {
+                    high = mid - 1;
+                } else if (offset >= acmes[mid]) {
+                    low = mid + 1;
+                } else {
+                    return shards[mid];
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Routes that && Arrays.equals(bases, that.bases)
+                    && Arrays.equals(acmes, that.acmes) && Arrays.equals(shards, that.shards);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bases) * 31 + Arrays.hashCode(acmes);
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder("[");
+            for (int i = 0; i < bases.length; i++) {
+                text.append(i == 0 ? "" : ", ").append(new Span(bases[i], acmes[i])).append("->").append(shards[i]);
+            }
+            return text.append(']').toString();
+        }
+    }
+}

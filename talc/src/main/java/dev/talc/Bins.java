@@ -26,6 +26,8 @@ package dev.talc;
 final class Bins {
     /** The number of single-size bins: sizes 32 .. 504. */
     static final int LINEAR_BINS = 60;
+    /** The smallest size in the logarithmic bins, whose bins hold more than one size. */
+    static final long LINEAR_LIMIT = 512;
     /** Every bin a 63-bit size can map to. */
     static final int COUNT = bin(Long.MAX_VALUE & Tag.ADDRESS_MASK) + 1;
 

@@ -12,8 +12,9 @@ import static dev.talc.Tag.WORD;
  * a split and a coalesce.
  *
  * <h2>Design note</h2>
- * A freed chunk of at most {@link #LIMIT} bytes goes, while its list holds fewer than {@link #CAP}
- * chunks, onto the list of its exact size, linked through its first word; its tag keeps
+ * A freed chunk of at most {@link #LIMIT} bytes whose neighbours are both allocated (so it would not
+ * merge with anything now) goes, while its list holds fewer than {@link #CAP} chunks, onto the list of
+ * its exact size, linked through its first word; its tag keeps
  * {@link Tag#ALLOCATED} and gains {@link Tag#CACHED}, so neighbours treat it as allocated (no merge)
  * while any free of it is rejected as a double free. An allocation whose chunk size has a non-empty
  * list pops it. Cached chunks are free memory: counted as available, never as live.

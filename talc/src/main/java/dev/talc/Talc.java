@@ -328,7 +328,9 @@ public final class Talc implements TalcAllocator {
         long tag = word(tagOffset);
         long base = tag & ADDRESS_MASK;
         long acme = tagOffset + WORD;
-        if (quick.offer(memory, base, acme - base)) {
+        // Only a chunk with no free neighbour is cached: it would not merge with anything now, so
+        // caching it costs no contiguity (caching every small chunk cost 0.8 points of heap efficiency).
+        if (!Tag.isAboveFree(tag) && Tag.isAllocated(word(base - WORD)) && quick.offer(memory, base, acme - base)) {
             setWord(tagOffset, tag | CACHED);
             chunkBytes -= acme - base;
         } else {
@@ -881,6 +883,12 @@ public final class Talc implements TalcAllocator {
                 return reuseCached(base, chunk, byteSize);
             }
         }
+        if (chunk >= Bins.LINEAR_LIMIT) {
+            long offset = takeFromPartialBin(chunk, byteSize, Math.max(byteAlignment, WORD));
+            if (offset >= 0) {
+                return offset;
+            }
+        }
         int bin = gaps.firstFrom(Bins.fitting(byteAlignment <= WORD ? chunk : chunk + byteAlignment - WORD));
         if (bin < 0) {
             return -1;
@@ -888,6 +896,36 @@ public final class Talc implements TalcAllocator {
         long gapAcme = gaps.head(bin);
         long gapSize = word(gapAcme - WORD);
         return carve(bin, gapAcme - gapSize, gapSize, byteSize, byteAlignment);
+    }
+
+    /** Number of gaps of the partly-fitting bin looked at before splitting a gap of a larger bin. */
+    private static final int PARTIAL_BIN_PROBES = 8;
+
+    /**
+     * Best fit among the first few gaps of the block's own, partly-fitting, bin (sizes within 12.5% of
+     * the request): using a near-exact gap instead of splitting a larger one keeps large gaps large.
+     */
+    private long takeFromPartialBin(long chunk, long byteSize, long byteAlignment) {
+        int bin = Bins.bin(chunk);
+        long best = NIL;
+        long bestSize = Long.MAX_VALUE;
+        int probes = PARTIAL_BIN_PROBES;
+        for (long acme = gaps.head(bin); acme != NIL && probes-- > 0; acme = gaps.next(memory, acme)) {
+            long size = word(acme - WORD);
+            if (size >= chunk && size < bestSize && fits(acme - size, size, byteSize, byteAlignment)) {
+                best = acme;
+                bestSize = size;
+            }
+        }
+        if (best == NIL) {
+            return -1;
+        }
+        long base = best - bestSize;
+        if (best != gaps.head(bin)) {
+            gaps.remove(memory, base, bestSize);
+            gaps.insert(memory, base, bestSize);
+        }
+        return carve(bin, base, bestSize, byteSize, byteAlignment);
     }
 
     /** Hands out the cached chunk {@code [base, base + chunk)}, the head of its quick bin, as a block. */

@@ -15,13 +15,13 @@ import java.lang.invoke.VarHandle;
  * {@link Thread#onSpinWait()} and, after a while, yields ({@link Thread#yield()} also lets a virtual
  * thread's carrier run others: nothing here pins or parks a carrier).
  */
-final class Shard {
+final class Shard extends ShardPadAfter {
     private static final VarHandle STATE;
     private static final int SPINS_BEFORE_YIELD = 256;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Shard.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(ShardState.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -29,8 +29,6 @@ final class Shard {
 
     final Talc talc;
     final int index;
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
 
     Shard(Talc talc, int index) {
         this.talc = talc;
@@ -39,7 +37,7 @@ final class Shard {
 
     /** Takes the lock if it is free; never waits. */
     boolean tryLock() {
-        return state == 0 && STATE.compareAndSet(this, 0, 1);
+        return (int) STATE.getAcquire(this) == 0 && STATE.compareAndSet(this, 0, 1);
     }
 
     /** Takes the lock, spinning (then yielding) while another thread holds it. */
@@ -63,4 +61,28 @@ final class Shard {
     void unlock() {
         STATE.setRelease(this, 0);
     }
+}
+
+/*
+ * The lock word, padded by 64 bytes on each side (JCTools' layout trick: HotSpot places a superclass's
+ * fields before its subclass's), so that two shards' locks, written on every operation by different
+ * threads, never share a cache line.
+ */
+
+/** Padding before the lock word. */
+abstract class ShardPadBefore {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** The lock word: 0 free, 1 taken. */
+abstract class ShardState extends ShardPadBefore {
+    @SuppressWarnings("unused") // accessed through Shard.STATE
+    volatile int state;
+}
+
+/** Padding after the lock word. */
+abstract class ShardPadAfter extends ShardState {
+    @SuppressWarnings("unused")
+    private long p10, p11, p12, p13, p14, p15, p16, p17;
 }

@@ -76,6 +76,49 @@ class ConcurrentStressTest {
         }
     }
 
+    @ParameterizedTest(name = "virtual={0}")
+    @ValueSource(booleans = {false, true})
+    void shouldReuseMemoryFreedByAnotherThread(boolean virtual) throws Exception {
+        // 1 GiB flows from a producer to a consumer through 1 MiB of memory: only reuse makes this fit.
+        long blockBytes = 1024;
+        long blocks = (1L << 30) / blockBytes;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment memory = arena.allocate(1 << 20, 4096);
+            ConcurrentTalc talc = ConcurrentTalc.builder(memory).shards(4).build();
+            java.util.concurrent.ArrayBlockingQueue<Long> queue = new java.util.concurrent.ArrayBlockingQueue<>(256);
+            AtomicLong freed = new AtomicLong();
+            try (ExecutorService pool = virtual ? Executors.newVirtualThreadPerTaskExecutor()
+                    : Executors.newFixedThreadPool(2)) {
+                Future<?> producer = pool.submit(() -> {
+                    for (long i = 0; i < blocks; i++) {
+                        long offset = talc.tryAllocate(blockBytes, 8);
+                        assertTrue(offset >= 0, () -> "out of memory although the consumer frees: " + talc.stats());
+                        memory.set(ValueLayout.JAVA_LONG, offset, i);
+                        queue.put(offset);
+                    }
+                    queue.put(-1L);
+                    return null;
+                });
+                Future<?> consumer = pool.submit(() -> {
+                    for (long expected = 0; ; expected++) {
+                        long offset = queue.take();
+                        if (offset < 0) {
+                            return null;
+                        }
+                        assertEquals(expected, memory.get(ValueLayout.JAVA_LONG, offset));
+                        talc.free(offset, blockBytes);
+                        freed.incrementAndGet();
+                    }
+                });
+                producer.get(300, TimeUnit.SECONDS);
+                consumer.get(300, TimeUnit.SECONDS);
+            }
+            assertEquals(blocks, freed.get());
+            assertEquals(0, talc.stats().allocationCount());
+            talc.verify();
+        }
+    }
+
     private static void work(ConcurrentTalc talc, MemorySegment memory, ConcurrentLinkedQueue<Block> handoff,
                              SplittableRandom random, AtomicLong failures) {
         List<Block> mine = new ArrayList<>();

@@ -89,20 +89,6 @@ final class Gaps {
         count--;
     }
 
-    /** Unlinks the head of the non-empty {@code bin} and returns its acme. */
-    long pop(MemorySegment memory, int bin) {
-        long acme = heads[bin];
-        long next = memory.get(WORD_LAYOUT, acme + NEXT_FROM_ACME);
-        heads[bin] = next;
-        if (next != NIL) {
-            memory.set(WORD_LAYOUT, next + PREV_FROM_ACME, NIL);
-        } else {
-            clearBit(bin);
-        }
-        count--;
-        return acme;
-    }
-
     /**
      * Turns the gap {@code [oldBase, oldBase + oldSize)} into {@code [newBase, newBase + newSize)}, which
      * overlaps it. Same acme and same bin: only the SIZE words change. Same bin, other acme: the node is

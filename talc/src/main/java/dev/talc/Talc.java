@@ -895,7 +895,7 @@ public final class Talc implements TalcAllocator {
         }
         long gapAcme = gaps.head(bin);
         long gapSize = word(gapAcme - WORD);
-        return carve(bin, gapAcme - gapSize, gapSize, byteSize, byteAlignment);
+        return carve(gapAcme - gapSize, gapSize, byteSize, byteAlignment);
     }
 
     /** Number of gaps of the partly-fitting bin looked at before splitting a gap of a larger bin. */
@@ -920,12 +920,7 @@ public final class Talc implements TalcAllocator {
         if (best == NIL) {
             return -1;
         }
-        long base = best - bestSize;
-        if (best != gaps.head(bin)) {
-            gaps.remove(memory, base, bestSize);
-            gaps.insert(memory, base, bestSize);
-        }
-        return carve(bin, base, bestSize, byteSize, byteAlignment);
+        return carve(best - bestSize, bestSize, byteSize, byteAlignment);
     }
 
     /** Hands out the cached chunk {@code [base, base + chunk)}, the head of its quick bin, as a block. */
@@ -943,12 +938,12 @@ public final class Talc implements TalcAllocator {
 
     /**
      * Puts a block at the first suitably aligned offset of the gap {@code [gapBase, gapBase + gapSize)},
-     * the head of {@code bin}, which must fit it. What stays above the block keeps the gap's node (so in
+     * which must fit it. What stays above the block keeps the gap's node (so in
      * the same bin only its SIZE words change); padding below that is large enough to be a gap becomes
      * one, smaller padding joins the block's chunk. Carving from the bottom leaves the free space above
      * the new block, where a later reallocation can grow in place.
      */
-    private long carve(int bin, long gapBase, long gapSize, long byteSize, long byteAlignment) {
+    private long carve(long gapBase, long gapSize, long byteSize, long byteAlignment) {
         long gapAcme = gapBase + gapSize;
         long offset = byteAlignment <= WORD ? gapBase : alignUp(gapBase, byteAlignment);
         long padding = offset - gapBase;
@@ -961,7 +956,7 @@ public final class Talc implements TalcAllocator {
             gaps.replace(memory, gapBase, gapSize, tagOffset + WORD, rest);
             tag |= ABOVE_FREE;
         } else {
-            gaps.pop(memory, bin);
+            gaps.remove(memory, gapBase, gapSize);
             tagOffset = gapAcme - WORD;
         }
         if (padding >= MIN_CHUNK) {
@@ -1222,10 +1217,7 @@ public final class Talc implements TalcAllocator {
                 long gapSize = gaps.sizeBelow(memory, gapAcme);
                 long gap = gapAcme - gapSize;
                 if (fits(gap, gapSize, byteSize, alignment)) {
-                    // make it the head of its bin, as carve() expects
-                    gaps.remove(memory, gap, gapSize);
-                    gaps.insert(memory, gap, gapSize);
-                    return carve(bin, gap, gapSize, byteSize, alignment);
+                    return carve(gap, gapSize, byteSize, alignment);
                 }
             }
         }

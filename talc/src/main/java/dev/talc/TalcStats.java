@@ -81,7 +81,11 @@ public record TalcStats(
                 totalClaimedBytes + other.totalClaimedBytes);
     }
 
-    /** The counters as a two-column table. @return a multi-line, human-readable table */
+    /**
+     * The counters as a two-column table.
+     *
+     * @return a multi-line, human-readable table
+     */
     @Override
     public String toString() {
         StringBuilder table = new StringBuilder("TalcStats\n");

@@ -458,6 +458,22 @@ public final class ConcurrentTalc implements TalcAllocator {
         }
     }
 
+    // ---- observability (dev.talc.TalcMXBeanRegistration) ----
+
+    /**
+     * Registers a {@link TalcMXBean} for this allocator's statistics in the platform MBean server, under
+     * {@code dev.talc:type=Talc,name=<name>}, until the returned registration is closed.
+     * <p>Every attribute read takes a fresh, exact {@link #stats()} (locking each shard in turn).
+     *
+     * @param name the {@code name} key of the object name (quoted if it needs to be)
+     * @return the registration; {@link TalcMXBeanRegistration#close()} unregisters the bean
+     * @throws IllegalArgumentException if {@code name} is empty
+     * @throws IllegalStateException    if a bean is already registered under that name
+     */
+    public TalcMXBeanRegistration registerMXBean(String name) {
+        return TalcMXBeanRegistration.register(this, name);
+    }
+
     /**
      * A short description: shards and main counters.
      *

@@ -12,6 +12,7 @@ final class Errors {
     private Errors() {}
 
     static IllegalArgumentException badLayout(long byteSize, long byteAlignment) {
+        TalcEvents.misuse("allocate", byteSize < 0 ? "negative-size" : "bad-alignment", -1, byteSize);
         if (byteSize < 0) {
             return new IllegalArgumentException("invalid allocation size: byteSize=" + byteSize + " must be >= 0");
         }
@@ -20,6 +21,7 @@ final class Errors {
     }
 
     static IllegalArgumentException badNewSize(String operation, long byteSize, long newByteSize) {
+        TalcEvents.misuse(operation, "bad-new-size", -1, newByteSize);
         return new IllegalArgumentException(operation + ": invalid size: byteSize=" + byteSize
                 + " newByteSize=" + newByteSize);
     }
@@ -49,6 +51,7 @@ final class Errors {
     }
 
     static OutOfMemoryError outOfMemory(long byteSize, long byteAlignment, TalcStats stats, Throwable cause) {
+        TalcEvents.allocationFailed(byteSize, byteAlignment, stats.availableBytes(), stats.largestGapBytes(), cause);
         OutOfMemoryError error = new OutOfMemoryError("Talc is out of memory: byteSize=" + byteSize
                 + " byteAlignment=" + byteAlignment + " availableBytes=" + stats.availableBytes()
                 + " largestGapBytes=" + stats.largestGapBytes() + " heapCount=" + stats.heapCount()

@@ -23,7 +23,11 @@ public record Span(long base, long acme) {
 
     private static final Span EMPTY = new Span(0, 0);
 
-    /** The canonical empty span {@code [0, 0)}. @return the empty span */
+    /**
+     * The canonical empty span {@code [0, 0)}.
+     *
+     * @return the empty span
+     */
     public static Span empty() {
         return EMPTY;
     }
@@ -44,12 +48,20 @@ public record Span(long base, long acme) {
         return new Span(base, Math.addExact(base, size));
     }
 
-    /** True when the span holds no byte ({@code acme <= base}). @return whether empty */
+    /**
+     * True when the span holds no byte ({@code acme <= base}).
+     *
+     * @return whether empty
+     */
     public boolean isEmpty() {
         return acme <= base;
     }
 
-    /** The number of bytes in the span; zero when empty. @return the size */
+    /**
+     * The number of bytes in the span; zero when empty.
+     *
+     * @return the size
+     */
     public long size() {
         return isEmpty() ? 0 : acme - base;
     }
@@ -178,12 +190,20 @@ public record Span(long base, long acme) {
         return new Span(base & ~mask, Math.addExact(acme, mask) & ~mask);
     }
 
-    /** {@link #alignInward(long)} to the 8-byte word. @return the word-aligned span inside this one */
+    /**
+     * {@link #alignInward(long)} to the 8-byte word.
+     *
+     * @return the word-aligned span inside this one
+     */
     public Span wordAlignInward() {
         return alignInward(Long.BYTES);
     }
 
-    /** {@link #alignOutward(long)} to the 8-byte word. @return the word-aligned span over this one */
+    /**
+     * {@link #alignOutward(long)} to the 8-byte word.
+     *
+     * @return the word-aligned span over this one
+     */
     public Span wordAlignOutward() {
         return alignOutward(Long.BYTES);
     }
@@ -195,7 +215,11 @@ public record Span(long base, long acme) {
         return alignment - 1;
     }
 
-    /** The span as {@code [0xbase, 0xacme)}. @return a readable form */
+    /**
+     * The span as {@code [0xbase, 0xacme)}.
+     *
+     * @return a readable form
+     */
     @Override
     public String toString() {
         return "[0x" + Long.toHexString(base) + ", 0x" + Long.toHexString(acme) + ")";

@@ -816,6 +816,24 @@ public final class Talc implements TalcAllocator {
         new Verifier(this).verify();
     }
 
+    // ---- observability (dev.talc.TalcMXBeanRegistration) ----
+
+    /**
+     * Registers a {@link TalcMXBean} for this allocator's statistics in the platform MBean server, under
+     * {@code dev.talc:type=Talc,name=<name>}, until the returned registration is closed.
+     * <p>Talc is not thread-safe, so the bean never reads the allocator itself: it shows the statistics
+     * last published on the owner thread with {@link TalcMXBeanRegistration#publish()} (once at
+     * registration). Nothing is added to the allocation paths.
+     *
+     * @param name the {@code name} key of the object name (quoted if it needs to be)
+     * @return the registration; {@link TalcMXBeanRegistration#close()} unregisters the bean
+     * @throws IllegalArgumentException if {@code name} is empty
+     * @throws IllegalStateException    if a bean is already registered under that name
+     */
+    public TalcMXBeanRegistration registerMXBean(String name) {
+        return TalcMXBeanRegistration.register(this, name);
+    }
+
     /**
      * A short description: the memory, heaps and main counters.
      *

@@ -1,5 +1,7 @@
 package dev.talc;
 
+import java.util.Locale;
+
 /**
  * A snapshot of an allocator's counters (the Rust Talc's {@code counters} feature, and a little more).
  *
@@ -14,6 +16,16 @@ package dev.talc;
  *     // more than half of the free memory sits outside the largest gap
  * }
  * }
+ *
+ * <p>Compared with the Rust Talc's {@code Counters}: the same live and total figures, under the same
+ * names in camel case ({@code fragment_count} is {@link #gapCount()}, also as {@link #fragmentCount()}),
+ * the same derived ones ({@link #overheadBytes()}, {@link #totalReleasedHeapCount()},
+ * {@link #totalReleasedBytes()}), plus {@link #totalFreeCount()}, {@link #largestGapBytes()} and
+ * {@link #fragmentation()}. Rust's {@code total_freed_bytes()} is missing on purpose: Rust derives it as
+ * {@code total_allocated_bytes - allocated_bytes} because its total also counts bytes a block gains when
+ * it grows in place; here {@link #totalAllocatedBytes()} counts only allocations, so freed bytes would
+ * need one more counter update on every free and shrink, a cost the hot paths do not pay for a figure
+ * that {@code totalAllocatedBytes - allocatedBytes} approximates well when blocks rarely grow in place.
  *
  * @param allocationCount      live blocks
  * @param allocatedBytes       the sum of the sizes callers asked for, over live blocks
@@ -64,6 +76,34 @@ public record TalcStats(
         return availableBytes == 0 ? 0 : 1 - (double) largestGapBytes / availableBytes;
     }
 
+    /**
+     * The Rust Talc's name for {@link #gapCount()}: free fragments, the gaps between live blocks (small
+     * freed chunks waiting in the quick bins, to be merged, count as fragments too).
+     *
+     * @return {@link #gapCount()}
+     */
+    public long fragmentCount() {
+        return gapCount;
+    }
+
+    /**
+     * Heaps released since creation: truncated away entirely.
+     *
+     * @return {@code totalHeapCount - heapCount}
+     */
+    public long totalReleasedHeapCount() {
+        return totalHeapCount - heapCount;
+    }
+
+    /**
+     * Bytes given back since creation by {@code truncate} (shrunk heaps and released ones).
+     *
+     * @return {@code totalClaimedBytes - claimedBytes}
+     */
+    public long totalReleasedBytes() {
+        return totalClaimedBytes - claimedBytes;
+    }
+
     /** The sum of two snapshots (for allocators made of several parts); the largest gap is the larger one. */
     TalcStats plus(TalcStats other) {
         return new TalcStats(
@@ -81,7 +121,11 @@ public record TalcStats(
                 totalClaimedBytes + other.totalClaimedBytes);
     }
 
-    /** The counters as a two-column table. @return a multi-line, human-readable table */
+    /**
+     * The counters as a two-column table, numbers right-aligned with {@code ,} grouping (in any locale).
+     *
+     * @return a multi-line, human-readable table
+     */
     @Override
     public String toString() {
         StringBuilder table = new StringBuilder("TalcStats\n");
@@ -93,16 +137,18 @@ public record TalcStats(
         row(table, "heaps", heapCount);
         row(table, "gaps (fragments)", gapCount);
         row(table, "largest gap bytes", largestGapBytes);
-        table.append(String.format("  %-26s %18.4f%n", "fragmentation", fragmentation()));
+        table.append(String.format(Locale.ROOT, "  %-26s %18.4f%n", "fragmentation", fragmentation()));
         row(table, "total allocations", totalAllocationCount);
         row(table, "total allocated bytes", totalAllocatedBytes);
         row(table, "total frees", totalFreeCount);
         row(table, "total heaps claimed", totalHeapCount);
         row(table, "total claimed bytes", totalClaimedBytes);
+        row(table, "total heaps released", totalReleasedHeapCount());
+        row(table, "total released bytes", totalReleasedBytes());
         return table.toString();
     }
 
     private static void row(StringBuilder table, String name, long value) {
-        table.append(String.format("  %-26s %,18d%n", name, value));
+        table.append(String.format(Locale.ROOT, "  %-26s %,18d%n", name, value));
     }
 }

@@ -22,11 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     threads spread out by themselves and, once spread, do not contend at all. The lock
  *     ({@link Shard}) costs one CAS to take and a plain store to release.</li>
  * <li><b>Nothing stranded.</b> A request the home shard cannot serve goes to every other shard. If all
- *     fail, all shards are locked (in order), their quick bins are flushed, and the free memory at every
- *     boundary between touching shards (the top gap of the lower heap and the bottom gap of the upper
- *     one) is moved into the lower shard with {@link Talc#truncate} and {@link Talc#extend}, so the
- *     largest free runs of the whole memory become single gaps; then every shard is tried again. Only
- *     free memory ever moves between shards, so a live block's shard never changes.</li>
+ *     fail, all shards are locked (in order), their quick bins are flushed, and if a run of free memory
+ *     across touching shards' heaps (the top gap of one heap, heaps with no live block, the bottom gap of
+ *     the next) can hold the request, that run is moved into the first of those heaps with
+ *     {@link Talc#truncate} and {@link Talc#extend} and the request is served there. Only free memory
+ *     ever moves between shards, so a live block's shard never changes; and a request nothing could
+ *     serve moves nothing.</li>
  * <li><b>Copies outside locks.</b> A reallocation that must move allocates the new block, copies
  *     without holding any lock (the caller owns both blocks), then frees the old one.</li>
  * </ul>
@@ -88,7 +89,7 @@ public final class ConcurrentTalc implements TalcAllocator {
      * @return the allocator
      * @throws NullPointerException     if {@code memory} is null
      * @throws IllegalArgumentException if {@code memory} is unusable (see {@link Talc#Talc(MemorySegment)})
-     *                                  or smaller than 32 bytes
+     *                                  or smaller than 40 bytes
      */
     public static ConcurrentTalc over(MemorySegment memory) {
         return builder(memory).build();
@@ -172,7 +173,7 @@ public final class ConcurrentTalc implements TalcAllocator {
          * Makes the allocator, claiming the whole memory, split among the shards.
          *
          * @return a new allocator
-         * @throws IllegalArgumentException if the memory is unusable or smaller than 32 bytes
+         * @throws IllegalArgumentException if the memory is unusable or smaller than 40 bytes
          */
         public ConcurrentTalc build() {
             long bytes = memory.byteSize();
@@ -540,57 +541,58 @@ public final class ConcurrentTalc implements TalcAllocator {
                     return offset;
                 }
             }
-            if (!mergeFreeMemoryAcrossShards()) {
-                return -1;
-            }
-            for (Shard shard : shards) {
-                long offset = shard.talc.tryAllocate(byteSize, byteAlignment);
-                if (offset >= 0) {
-                    return offset;
-                }
-            }
-            return -1;
+            Shard merged = mergeRunFor(byteSize, byteAlignment);
+            return merged == null ? -1 : merged.talc.tryAllocate(byteSize, byteAlignment);
         } finally {
             unlockAll();
         }
     }
 
     /**
-     * With every shard locked: wherever the heap of one shard ends exactly where another shard's heap
-     * begins, moves the free memory at the bottom of the upper heap into the lower heap, so that free
-     * runs spanning shard boundaries become single gaps. Returns whether anything moved.
+     * With every shard locked: looks for a chain of touching heaps whose free memory at the boundaries
+     * (the top gap of the first heap, any heaps with no live block, the bottom gap of the last) can hold
+     * the request, and moves that memory into the first heap of the chain with {@link Talc#truncate}
+     * and {@link Talc#extend}, so it becomes one gap. Only such a chain is merged: a request nothing can
+     * satisfy leaves the shards as they are. Returns the shard that now holds the merged gap, or null.
      */
-    private boolean mergeFreeMemoryAcrossShards() {
-        boolean moved = false;
-        boolean again = true;
-        while (again) {
-            again = false;
-            Routes now = Routes.of(shards);
-            for (int i = 0; i + 1 < now.bases.length; i++) {
-                Talc lower = shards[now.shards[i]].talc;
-                Talc upper = shards[now.shards[i + 1]].talc;
-                if (lower == upper || now.acmes[i] != now.bases[i + 1]) {
-                    continue;
+    private Shard mergeRunFor(long byteSize, long byteAlignment) {
+        Routes now = Routes.of(shards);
+        int count = now.bases.length;
+        // the block, its worst-case alignment padding, and a minimal chunk's worth of tag and rounding
+        long needed = byteSize + Math.max(byteAlignment, Tag.WORD) + Tag.MIN_CHUNK;
+        for (int first = 0; first < count; first++) {
+            Talc firstTalc = shards[now.shards[first]].talc;
+            Span firstHeap = new Span(now.bases[first], now.acmes[first]);
+            Span live = firstTalc.allocatedSpan(firstHeap);
+            long run = live.isEmpty() ? firstHeap.size() - Tag.WORD : firstHeap.acme() - live.acme();
+            int last = first;
+            while (run < needed && last + 1 < count && now.acmes[last] == now.bases[last + 1]) {
+                last++;
+                Span heap = new Span(now.bases[last], now.acmes[last]);
+                Span heapLive = shards[now.shards[last]].talc.allocatedSpan(heap);
+                if (!heapLive.isEmpty()) {
+                    run += heapLive.base() - heap.base(); // its bottom gap and its sentinel word
+                    break;
                 }
-                Span lowerHeap = new Span(now.bases[i], now.acmes[i]);
-                Span upperHeap = new Span(now.bases[i + 1], now.acmes[i + 1]);
-                Span live = upper.allocatedSpan(upperHeap);
-                long newBoundary = live.isEmpty() ? upperHeap.acme() : live.base() - Tag.WORD;
-                if (newBoundary - upperHeap.base() < Tag.MIN_CHUNK) {
-                    continue; // no free memory at the bottom of the upper heap
+                run += heap.size();
+            }
+            if (last > first && run >= needed) {
+                for (int next = first + 1; next <= last; next++) {
+                    Talc talc = shards[now.shards[next]].talc;
+                    Span heap = new Span(now.bases[next], now.acmes[next]);
+                    Span heapLive = talc.allocatedSpan(heap);
+                    Span rest = talc.truncate(heap, heapLive.isEmpty() ? Span.empty()
+                            : new Span(heapLive.base() - Tag.WORD, heap.acme()));
+                    long boundary = rest.isEmpty() ? heap.acme() : rest.base();
+                    if (boundary > firstHeap.acme()) {
+                        firstHeap = firstTalc.extend(firstHeap, new Span(firstHeap.base(), boundary));
+                    }
                 }
-                Span rest = upper.truncate(upperHeap, live.isEmpty() ? Span.empty() : new Span(newBoundary, upperHeap.acme()));
-                long boundary = rest.isEmpty() ? upperHeap.acme() : rest.base();
-                lower.extend(lowerHeap, new Span(lowerHeap.base(), boundary));
-                moved = true;
-                again = true;
-                break;
+                routes = Routes.of(shards);
+                return shards[now.shards[first]];
             }
         }
-        if (moved) {
-            routes = Routes.of(shards);
-        }
-        return moved;
+        return null;
     }
 
     private void lockAll() {

@@ -40,7 +40,8 @@ final class Errors {
     }
 
     static IllegalArgumentException badSpan(String operation, String reason, Span span, String detail) {
-        TalcEvents.misuse(operation, reason, span.base(), span.size());
+        // the span may be absurd (that is why it is rejected): no size() here, which would overflow
+        TalcEvents.misuse(operation, reason, span.base(), Math.max(0, span.acme() - span.base()));
         return new IllegalArgumentException(operation + ": reason=" + reason + " span=" + span
                 + (detail.isEmpty() ? "" : " " + detail));
     }

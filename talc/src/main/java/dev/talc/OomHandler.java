@@ -66,7 +66,7 @@ public interface OomHandler {
      * @param limit        the span the heap may grow to fill
      * @param initialBytes the size of the first heap it claims
      * @return the handler
-     * @throws IllegalArgumentException if {@code initialBytes < 32} or {@code limit} is smaller than that
+     * @throws IllegalArgumentException if {@code initialBytes < 40} or {@code limit} is smaller than that
      */
     static OomHandler extendDoubling(Span limit, long initialBytes) {
         return new OomHandlers.ExtendDoubling(limit, initialBytes, null, 0);
@@ -86,7 +86,7 @@ public interface OomHandler {
      * @param initialBytes  the size of the first heap it claims
      * @return the handler; an {@link java.io.IOException} while growing the file fails the allocation,
      *         wrapped in an {@link java.io.UncheckedIOException} as the cause
-     * @throws IllegalArgumentException if {@code mapPosition < 0}, {@code initialBytes < 32} or
+     * @throws IllegalArgumentException if {@code mapPosition < 0}, {@code initialBytes < 40} or
      *         {@code limit} is smaller than that
      */
     static OomHandler growMappedFile(FileChannel channel, long mapPosition, Span limit, long initialBytes) {

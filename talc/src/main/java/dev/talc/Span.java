@@ -63,7 +63,7 @@ public record Span(long base, long acme) {
      * @return the size
      */
     public long size() {
-        return isEmpty() ? 0 : acme - base;
+        return isEmpty() ? 0 : Math.subtractExact(acme, base);
     }
 
     /**

@@ -166,7 +166,7 @@ public final class Talc implements TalcAllocator {
      * @return the allocator
      * @throws NullPointerException     if {@code memory} is null
      * @throws IllegalArgumentException if {@code memory} is unusable (see {@link #Talc(MemorySegment)}) or
-     *                                  smaller than 32 bytes
+     *                                  smaller than 40 bytes
      */
     public static Talc over(MemorySegment memory) {
         Talc talc = new Talc(memory);
@@ -279,7 +279,10 @@ public final class Talc implements TalcAllocator {
 
     /**
      * Allocates a block and returns its offset in {@link #memory()}, or -1 when out of memory (after the
-     * {@link OomHandler} gave up). A failed call changes nothing. Zero-size blocks are distinct blocks.
+     * {@link OomHandler} gave up). A failed call leaves every block and the memory counters (allocated,
+     * available, claimed) as they were; it may merge cached free chunks (the quick bins), so
+     * {@link TalcStats#gapCount()} can drop and {@link TalcStats#largestGapBytes()} grow. Zero-size
+     * blocks are distinct blocks.
      *
      * <p>Time complexity: O(1), except when nothing fits: then O(gaps in one bin) before the handler.
      *
@@ -548,7 +551,7 @@ public final class Talc implements TalcAllocator {
      *
      * @param span the span to claim
      * @return the heap
-     * @throws IllegalArgumentException if {@code span} is not inside {@code memory}, is smaller than 32
+     * @throws IllegalArgumentException if {@code span} is not inside {@code memory}, is smaller than 40
      *                                  bytes after trimming, or overlaps a heap; nothing is changed
      */
     public Span claim(Span span) {
@@ -574,7 +577,7 @@ public final class Talc implements TalcAllocator {
 
     /**
      * Extends a heap to {@code newHeap} (trimmed inward to whole words), above, below or both. Live blocks
-     * stay where they are. A sliver of fewer than 24 bytes next to a live block cannot be used and is left
+     * stay where they are. A sliver of fewer than 32 bytes next to a live block cannot be used and is left
      * out; the result says what the heap now is.
      *
      * {@snippet :
@@ -642,7 +645,7 @@ public final class Talc implements TalcAllocator {
 
     /**
      * Shrinks a heap towards {@code newHeap} (widened to whole words), but never into a live block: the
-     * heap keeps at least {@link #allocatedSpan(Span)}, and gaps left at its ends are at least 24 bytes.
+     * heap keeps at least {@link #allocatedSpan(Span)}, and gaps left at its ends are at least 32 bytes.
      * An empty {@code newHeap} shrinks the heap as far as it can; a heap with no live block is then
      * released entirely (its memory is no longer touched) and the empty span is returned.
      *

@@ -419,7 +419,8 @@ class ErrorsTest {
             talc = Talc.over(confined.allocate(MEMORY_BYTES, 4096));
             long offset = talc.tryAllocate(100, 8);
             long cached = talc.tryAllocate(40, 8);
-            talc.free(cached, 40);
+            long above = talc.tryAllocate(40, 8);
+            talc.free(cached, 40); // both neighbours in use: it goes to a quick bin
             JavaState before = JavaState.of(talc);
             Throwable thrown = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -432,6 +433,7 @@ class ErrorsTest {
             assertInstanceOf(WrongThreadException.class, thrown);
             talc.verify();
             assertEquals(before, JavaState.of(talc));
+            talc.free(above, 40);
             talc.free(offset, 100);
             talc.verify();
         }

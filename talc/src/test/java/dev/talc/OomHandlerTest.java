@@ -99,9 +99,14 @@ class OomHandlerTest {
         assertEquals(before.availableBytes(), after.availableBytes());
         assertEquals(before.allocationCount(), after.allocationCount());
         assertEquals(before.claimedBytes(), after.claimedBytes());
+        assertEquals(before.allocatedBytes(), after.allocatedBytes());
+        assertEquals(before.heapCount(), after.heapCount());
+        assertEquals(before.totalAllocationCount(), after.totalAllocationCount());
+        // the documented exception: cached chunks may have merged with their neighbours
+        assertTrue(after.gapCount() <= before.gapCount(), () -> before + " -> " + after);
+        assertTrue(after.largestGapBytes() >= before.largestGapBytes(), () -> before + " -> " + after);
         Fixtures.assertIntact(memory, live);
         talc.verify();
-        assertEquals(before, after, "stats after a failed allocation");
     }
 
     @Test

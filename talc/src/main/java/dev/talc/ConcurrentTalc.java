@@ -360,7 +360,7 @@ public final class ConcurrentTalc implements TalcAllocator {
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         long offset = tryAllocate(byteSize, byteAlignment);
         if (offset < 0) {
-            throw Errors.outOfMemory(byteSize, byteAlignment, stats(), null);
+            throw Errors.outOfMemory(byteSize, byteAlignment, stats(), oomFailure());
         }
         return memory.asSlice(offset, byteSize);
     }
@@ -404,7 +404,7 @@ public final class ConcurrentTalc implements TalcAllocator {
         long moved = tryReallocate(Talc.offsetIn(memory, "reallocate", block), block.byteSize(), byteAlignment,
                 newByteSize);
         if (moved < 0) {
-            throw Errors.outOfMemory(newByteSize, byteAlignment, stats(), null);
+            throw Errors.outOfMemory(newByteSize, byteAlignment, stats(), oomFailure());
         }
         return memory.asSlice(moved, newByteSize);
     }
@@ -593,6 +593,22 @@ public final class ConcurrentTalc implements TalcAllocator {
             }
         }
         return null;
+    }
+
+    /**
+     * What made the last allocation fail past an {@link OomHandler}, for the {@link OutOfMemoryError}'s
+     * cause: only a {@link #locked(Talc)} allocator has a handler of its own (shards fail at once).
+     */
+    private Throwable oomFailure() {
+        if (shards.length != 1) {
+            return null;
+        }
+        shards[0].lock();
+        try {
+            return shards[0].talc.lastOomFailure();
+        } finally {
+            shards[0].unlock();
+        }
     }
 
     private void lockAll() {

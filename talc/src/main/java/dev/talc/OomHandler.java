@@ -10,8 +10,11 @@ import java.util.Objects;
  * returns {@code true} and the allocation still does not fit. The handler makes room by claiming new
  * heaps ({@link Talc#claim}), extending existing ones ({@link Talc#extend}) or freeing blocks. Two
  * safeguards keep a faulty handler from hurting the heap: if it returns {@code true} without adding
- * any free memory, or throws, the allocation fails at once (the handler's exception becomes the
- * {@linkplain Throwable#getCause() cause} of the {@link OutOfMemoryError}); nothing else is changed.
+ * any free memory, or throws a {@link RuntimeException} (the JDK's own included, such as the
+ * {@link IllegalStateException} of a closed arena), the allocation fails at once, the exception
+ * becoming the {@linkplain Throwable#getCause() cause} of the {@link OutOfMemoryError} (and
+ * {@code tryAllocate} returning -1); nothing else is changed. An {@link Error} the handler throws
+ * passes through unchanged.
  *
  * {@snippet :
  * // grow the heap at the bottom of the segment, doubling it, up to the whole segment

@@ -871,6 +871,11 @@ public final class Talc implements TalcAllocator {
         return chunkBytes;
     }
 
+    /** Why the last allocation failed past the OomHandler (it threw or made no room), or null. */
+    Throwable lastOomFailure() {
+        return lastOomFailure;
+    }
+
     long availableBytes() {
         return claimedBytes - heaps.count() * WORD - chunkBytes;
     }

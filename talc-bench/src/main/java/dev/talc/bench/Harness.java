@@ -33,7 +33,8 @@ final class Harness {
 
     /** Flags of the forked JVMs: FFM downcalls and restricted methods without warnings, Unsafe for the peers that use it. */
     static final List<String> FORK_JVM_ARGS = List.of("--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow", "-Xms512m", "-Xmx1g", "-Djava.awt.headless=true");
+            "--sun-misc-unsafe-memory-access=allow", "-Xms512m", "-Xmx1g", "-XX:MaxDirectMemorySize=4g",
+            "-Djava.awt.headless=true");
 
     private final Params.Budget budget;
     private final List<Contender> contenders;

@@ -1,6 +1,5 @@
 package dev.talc.bench.alloc;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -16,34 +15,33 @@ import dev.talc.Talc;
  * <p>Sharded: ConcurrentTalc.over(memory), one shard per available processor (address-partitioned heaps,
  * each a Talc behind its own spin lock; threads pick a home shard). Raw API on offsets (tryAllocate, free,
  * tryReallocate): alignment and realloc are native, a moving realloc copies outside the locks. One zeroed,
- * pre-touched Arena.ofShared() segment of the requested size. Thread-safe.
+ * pre-touched Arena.ofShared() segment of the requested size, from the ArenaPool. Thread-safe.
  * <p>Global lock: ConcurrentTalc.locked(Talc.over(memory)), one Talc behind one spin lock (the seed's Talck).
  * Raw API on offsets (tryAllocate, free, tryReallocate): alignment and realloc are native, a moving realloc
- * copies outside the locks. One zeroed, pre-touched Arena.ofShared() segment of the requested size.
+ * copies outside the locks. One zeroed, pre-touched Arena.ofShared() segment of the requested size, from the ArenaPool.
  * Thread-safe.
  */
 public final class ConcurrentTalcAdapter implements BenchAllocator {
 
     private static final String COMMON = " Raw API on offsets (tryAllocate, free, tryReallocate): alignment and realloc"
             + " are native, a moving realloc copies outside the locks. One zeroed, pre-touched Arena.ofShared() segment"
-            + " of the requested size. Thread-safe.";
+            + " of the requested size, from the ArenaPool. Thread-safe.";
     static final String NOTES_SHARDED = "Sharded: ConcurrentTalc.over(memory), one shard per available processor"
             + " (address-partitioned heaps, each a Talc behind its own spin lock; threads pick a home shard)." + COMMON;
     static final String NOTES_LOCKED = "Global lock: ConcurrentTalc.locked(Talc.over(memory)), one Talc behind one spin"
             + " lock (the seed's Talck)." + COMMON;
 
     private final boolean globalLock;
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment memory;
     private final ConcurrentTalc talc;
 
     /**
-     * @param arenaBytes the size of the memory (allocated zeroed, so every page is touched)
+     * @param arenaBytes the size of the memory (zeroed and pre-touched, from the {@link ArenaPool})
      * @param globalLock {@code ConcurrentTalc.locked(Talc.over(memory))} instead of the sharded default
      */
     public ConcurrentTalcAdapter(long arenaBytes, boolean globalLock) {
         this.globalLock = globalLock;
-        this.memory = arena.allocate(arenaBytes, 4096);
+        this.memory = ArenaPool.acquire(arenaBytes);
         this.talc = globalLock ? ConcurrentTalc.locked(Talc.over(memory)) : ConcurrentTalc.over(memory);
     }
 
@@ -104,6 +102,6 @@ public final class ConcurrentTalcAdapter implements BenchAllocator {
 
     @Override
     public void close() {
-        arena.close();
+        ArenaPool.release(memory);
     }
 }

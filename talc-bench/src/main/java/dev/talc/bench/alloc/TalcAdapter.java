@@ -1,6 +1,5 @@
 package dev.talc.bench.alloc;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -13,21 +12,21 @@ import dev.talc.Talc;
  * <p>Notes, as returned by {@link #notes()}:
  * <p>Talc's raw API on offsets (tryAllocate, free, tryReallocate): alignment and realloc are native, realloc
  * grows or shrinks in place when it can. One heap over a zeroed, pre-touched Arena.ofShared() segment of the
- * requested size (Talc.over). Not thread-safe: used by one thread at a time.
+ * requested size (Talc.over), from the ArenaPool. Not thread-safe: used by one thread at a time.
  */
 public final class TalcAdapter implements BenchAllocator {
 
     static final String NOTES = "Talc's raw API on offsets (tryAllocate, free, tryReallocate): alignment and realloc"
             + " are native, realloc grows or shrinks in place when it can. One heap over a zeroed, pre-touched"
-            + " Arena.ofShared() segment of the requested size (Talc.over). Not thread-safe: used by one thread at a time.";
+            + " Arena.ofShared() segment of the requested size (Talc.over), from the ArenaPool. Not thread-safe: used by"
+            + " one thread at a time.";
 
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment memory;
     private final Talc talc;
 
-    /** @param arenaBytes the size of the heap (allocated zeroed, so every page is touched) */
+    /** @param arenaBytes the size of the heap (zeroed and pre-touched, from the {@link ArenaPool}) */
     public TalcAdapter(long arenaBytes) {
-        this.memory = arena.allocate(arenaBytes, 4096);
+        this.memory = ArenaPool.acquire(arenaBytes);
         this.talc = Talc.over(memory);
     }
 
@@ -88,6 +87,6 @@ public final class TalcAdapter implements BenchAllocator {
 
     @Override
     public void close() {
-        arena.close();
+        ArenaPool.release(memory);
     }
 }

@@ -36,7 +36,7 @@ public final class Main {
               mvn -q -B -pl talc-bench -am package -DskipTests -Dbench=quick      (or -Dbench=full)
 
             Options of quick/full:
-              --only id,id   run only these allocators (ids from 'list')
+              --only id,id   run only these allocators (ids from 'list'), in this order
               --skip id,id   run all but these
               --no-fork      run every allocator in this JVM (faster, but later allocators run with
                              megamorphic call sites: for checking JIT pollution only)
@@ -73,9 +73,10 @@ public final class Main {
         Path out = Path.of("results", budget.name());
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--only" -> {
+                case "--only" -> { // in the order given (to check JIT pollution, put Talc last with --no-fork)
                     List<String> only = ids(args[++i]);
                     contenders.removeIf(c -> !only.contains(c.id()));
+                    contenders.sort(java.util.Comparator.comparingInt(c -> only.indexOf(c.id())));
                 }
                 case "--skip" -> {
                     List<String> skip = ids(args[++i]);

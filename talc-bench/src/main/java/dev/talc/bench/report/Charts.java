@@ -21,6 +21,7 @@ import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.data.category.DefaultCategoryDataset;
 
+import dev.talc.bench.alloc.Contenders;
 import dev.talc.bench.alloc.Contenders.Contender;
 import dev.talc.bench.workload.HeapEfficiency;
 import dev.talc.bench.workload.HighAlignment;
@@ -131,6 +132,20 @@ public final class Charts {
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setShadowVisible(false);
         renderer.setItemMargin(0.02);
+        // Talc's forms in strong blues, the reference row in grey, peers in the default palette
+        Color[] talc = {new Color(0, 70, 200), new Color(60, 140, 255), new Color(130, 190, 255)};
+        for (int i = 0; i < data.getRowCount(); i++) {
+            String series = data.getRowKey(i).toString();
+            if (series.startsWith("Rust Talc")) {
+                renderer.setSeriesPaint(i, Color.GRAY);
+            } else if (series.equals(Contenders.TALC)) {
+                renderer.setSeriesPaint(i, talc[0]);
+            } else if (series.equals(Contenders.CONCURRENT_TALC)) {
+                renderer.setSeriesPaint(i, talc[1]);
+            } else if (series.equals(Contenders.TALC_GLOBAL_LOCK)) {
+                renderer.setSeriesPaint(i, talc[2]);
+            }
+        }
         CategoryAxis axis = plot.getDomainAxis();
         if (data.getColumnCount() > 6) {
             axis.setCategoryLabelPositions(CategoryLabelPositions.UP_45);

@@ -27,12 +27,14 @@ public final class Environment {
     /** Captures the facts now. */
     public static Environment capture(String mode, String budget, List<String> forkJvmArgs, boolean forked) {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        f.put("date", ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         f.put("mode", mode);
         f.put("cpu", cpuModel());
         f.put("cores", Runtime.getRuntime().availableProcessors() + " available processors");
         f.put("memory", memTotal());
-        f.put("load average at start", firstLine(Path.of("/proc/loadavg")));
+        f.put("load average at start", firstLine(Path.of("/proc/loadavg"))
+                + " (1/5/15 min, runnable/total tasks: above the core count, figures are noisy)");
         f.put("jdk", System.getProperty("java.vm.name") + " " + Runtime.version() + " (" + System.getProperty("java.vendor")
                 + ", " + System.getProperty("java.home") + ")");
         f.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "

@@ -80,7 +80,7 @@ public final class Tables {
         for (Contender c : contenders) {
             List<String> line = new ArrayList<>(List.of(label(c)));
             for (int m : sizes) {
-                line.add(scoreCell(c.name(), benchmark, threads, m, reference, false));
+                line.add(scoreCell(c.name(), benchmark, threads, m, reference));
             }
             body.add(line);
         }
@@ -116,7 +116,7 @@ public final class Tables {
                 budget.heapRounds()));
         List<List<String>> body = new ArrayList<>();
         for (Contender c : contenders) {
-            body.add(List.of(label(c), scoreCell(c.name(), b, 1, Params.HE_MAX_SIZE, Contenders.TALC, false)));
+            body.add(List.of(label(c), scoreCell(c.name(), b, 1, Params.HE_MAX_SIZE, Contenders.TALC)));
         }
         body.add(List.of(Params.RUST_TALC_LABEL, Params.RUST_TALC_HEAP_EFFICIENCY));
         for (Kind kind : List.of(Kind.JAVA_PEER)) {
@@ -224,8 +224,7 @@ public final class Tables {
         return find(allocator, benchmark, threads, maxSize).filter(Row::measured);
     }
 
-    private String scoreCell(String allocator, String benchmark, int threads, long maxSize, String reference,
-                             boolean lowerIsBetter) {
+    private String scoreCell(String allocator, String benchmark, int threads, long maxSize, String reference) {
         Optional<Row> r = find(allocator, benchmark, threads, maxSize);
         if (r.isEmpty()) {
             return "-";

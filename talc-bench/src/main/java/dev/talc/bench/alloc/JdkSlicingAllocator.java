@@ -1,11 +1,10 @@
 package dev.talc.bench.alloc;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 
 /**
- * SegmentAllocator.slicingAllocator over one zeroed, pre-touched Arena.ofShared() region: a bump pointer,
+ * SegmentAllocator.slicingAllocator over one zeroed, pre-touched region from the {@link ArenaPool}: a bump pointer,
  * the speed limit for allocation (what an allocator costs when it does no bookkeeping at all).
  *
  * <p>Notes, as returned by {@link #notes()}:
@@ -21,13 +20,13 @@ public final class JdkSlicingAllocator implements BenchAllocator {
             + " efficiency only counts what was never freed. Alignment is native. Exhaustion throws"
             + " IndexOutOfBoundsException, caught as a failure. Not thread-safe.";
 
-    private final Arena arena = Arena.ofShared();
+    private final MemorySegment region;
     private final long bytes;
     private final SegmentAllocator slicer;
 
     public JdkSlicingAllocator(long arenaBytes) {
         this.bytes = arenaBytes;
-        MemorySegment region = arena.allocate(arenaBytes, 4096); // zeroed, so touched
+        this.region = ArenaPool.acquire(arenaBytes); // zeroed and touched
         this.slicer = SegmentAllocator.slicingAllocator(region);
     }
 
@@ -92,6 +91,6 @@ public final class JdkSlicingAllocator implements BenchAllocator {
 
     @Override
     public void close() {
-        arena.close();
+        ArenaPool.release(region);
     }
 }

@@ -1,6 +1,5 @@
 package dev.talc.bench.alloc;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import one.nio.mem.Malloc;
@@ -10,8 +9,8 @@ import one.nio.mgt.Management;
 
 /**
  * one-nio Malloc / MallocMT (ru.odnoklassniki:one-nio 2.3.0): a simplified dlmalloc on sun.misc.Unsafe
- * over a caller-given region, here a zeroed, pre-touched Arena.ofShared() region (a zero first KiB makes
- * Malloc format a fresh heap instead of re-opening an image).
+ * over a caller-given region, here a zeroed, pre-touched region from the {@link ArenaPool} (a zero first KiB
+ * makes Malloc format a fresh heap instead of re-opening an image).
  *
  * <p>Notes, as returned by {@link #notes()}:
  * <p>Malloc: no alignment parameter (blocks are 8-aligned): for align &gt; 8 the adapter allocates
@@ -41,7 +40,7 @@ public final class OneNioAllocator implements BenchAllocator {
     private static final long NATURAL_ALIGN = 8;
 
     private final boolean multiThreaded;
-    private final Arena arena;
+    private final MemorySegment region;
     private final Malloc malloc;
     private final long capacity;
 
@@ -52,13 +51,12 @@ public final class OneNioAllocator implements BenchAllocator {
     public OneNioAllocator(long arenaBytes, boolean multiThreaded) {
         this.multiThreaded = multiThreaded;
         this.capacity = arenaBytes & (multiThreaded ? ~63L : ~7L);
-        this.arena = Arena.ofShared();
+        this.region = ArenaPool.acquire(capacity);
         try {
-            // Arena memory is zeroed (so touched): one-nio then formats a fresh heap.
-            MemorySegment region = arena.allocate(capacity, 4096);
+            // Pool memory is zeroed (and touched): one-nio then formats a fresh heap.
             this.malloc = multiThreaded ? new MallocMT(region.address(), capacity) : new Malloc(region.address(), capacity);
         } catch (RuntimeException | Error e) {
-            arena.close();
+            ArenaPool.release(region);
             throw e;
         }
     }
@@ -153,7 +151,7 @@ public final class OneNioAllocator implements BenchAllocator {
         } else {
             unregister("one.nio.mem:type=Malloc,base=" + Long.toHexString(base));
         }
-        arena.close();
+        ArenaPool.release(region);
     }
 
     private static void unregister(String name) {

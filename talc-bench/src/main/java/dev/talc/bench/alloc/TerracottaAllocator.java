@@ -1,6 +1,5 @@
 package dev.talc.bench.alloc;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Collection;
 import java.util.List;
@@ -17,8 +16,8 @@ import org.terracotta.offheapstore.storage.PointerSize;
 /**
  * Terracotta offheap-store 2.5.3: the dlmalloc-derived best-fit allocator (IntegerBestFitAllocator)
  * behind an OffHeapStorageArea, fed by an UpfrontAllocatingPageSource. Handles are offsets into the
- * storage area; the area is one page spanning the whole arena, a zeroed, pre-touched Arena.ofShared()
- * region handed out through the adapter's BufferSource, so offsets map to one contiguous region and bytes
+ * storage area; the area is one page spanning the whole arena, a zeroed, pre-touched region from the
+ * {@link ArenaPool} handed out through the adapter's BufferSource, so offsets map to one contiguous region and bytes
  * are read and written there directly.
  *
  * <p>Notes, as returned by {@link #notes()}:
@@ -47,7 +46,8 @@ public final class TerracottaAllocator implements BenchAllocator {
 
     private final boolean locked;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Arena arena = Arena.ofShared();
+    /** The pool segment behind the storage area's page, once it has been taken. */
+    private volatile MemorySegment region;
     private final OffHeapStorageArea storage;
     private final long pageBytes;
     /** Native address of storage offset 0. */
@@ -64,7 +64,13 @@ public final class TerracottaAllocator implements BenchAllocator {
         this.locked = locked;
         this.pageBytes = Math.min(MAX_PAGE, Long.highestOneBit(arenaBytes));
         try {
-            BufferSource buffers = size -> arena.allocate(size, 4096).asByteBuffer();
+            BufferSource buffers = size -> {
+                if (region != null) {
+                    return null; // one page only: the storage area never asks twice
+                }
+                region = ArenaPool.acquire(size);
+                return region.asByteBuffer();
+            };
             RecordingPageSource pages = new RecordingPageSource(
                     new UpfrontAllocatingPageSource(buffers, pageBytes, (int) pageBytes));
             this.storage = new OffHeapStorageArea(PointerSize.INT, new LockOwner(lock), pages,
@@ -77,7 +83,9 @@ public final class TerracottaAllocator implements BenchAllocator {
             storage.free(probe);
             this.base = MemorySegment.ofBuffer(pages.page.asByteBuffer()).address();
         } catch (RuntimeException | Error e) {
-            arena.close();
+            if (region != null) {
+                ArenaPool.release(region);
+            }
             throw e;
         }
     }
@@ -198,7 +206,7 @@ public final class TerracottaAllocator implements BenchAllocator {
         } finally {
             lock.unlock();
         }
-        arena.close();
+        ArenaPool.release(region);
     }
 
     /** Passes pages through, remembering the last one handed out (the storage area's only page). */

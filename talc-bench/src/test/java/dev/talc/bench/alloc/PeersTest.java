@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every peer adapter in {@link Peers}: alignment, contents across realloc, no overlap, failure on
+ * Every peer adapter in {@link Peers}, and Talc's own adapters ({@link Contenders}): alignment, contents across realloc, no overlap, failure on
  * exhaustion, and (for the thread-safe ones) two threads sharing one instance. Every peer must run on
  * this machine: a creator that throws fails the test with its reason.
  */
@@ -32,8 +32,9 @@ class PeersTest {
     private static final long ARENA = 64L << 20;
     private static final long SMALL_ARENA = 4L << 20;
 
+    /** Every peer and Talc's own adapters, which must pass the same checks. */
     static Stream<Named<AllocatorFactory>> peers() {
-        return Peers.all().stream().map(f -> Named.of(f.name(), f));
+        return Contenders.all().stream().map(Contenders.Contender::factory).map(f -> Named.of(f.name(), f));
     }
 
     static Stream<Named<AllocatorFactory>> arenaPeers() {
@@ -303,5 +304,9 @@ class PeersTest {
         List<String> names = Peers.all().stream().map(AllocatorFactory::name).toList();
         assertEquals(12, names.size());
         assertEquals(names.size(), names.stream().distinct().count());
+        List<String> all = Contenders.all().stream().map(Contenders.Contender::name).toList();
+        assertEquals(15, all.size());
+        assertEquals(List.of(Contenders.TALC, Contenders.CONCURRENT_TALC, Contenders.TALC_GLOBAL_LOCK), all.subList(0, 3));
+        assertEquals(all.size(), Contenders.all().stream().map(Contenders.Contender::id).distinct().count());
     }
 }

@@ -1,0 +1,102 @@
+package dev.talc.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.talc.bench.alloc.Contenders;
+import dev.talc.bench.alloc.Contenders.Contender;
+import dev.talc.bench.workload.Params;
+
+/**
+ * Command line of the benchmark module (the shaded jar's main class).
+ *
+ * <pre>
+ *   quick | full  [--only id,id] [--skip id,id] [--no-fork] [--out DIR]   the comparison (results/&lt;mode&gt;/)
+ *   jmh [JMH options]                                                     JMH benchmarks (dev.talc.bench.jmh)
+ *   list                                                                  allocator ids
+ * </pre>
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    static final String USAGE = """
+            Talc for Java: comparative benchmarks
+
+              java -jar talc-bench/target/talc-bench.jar quick   # about 2-3 minutes: every allocator, 1-thread random
+                                                                 # actions at every M, a subset of the rest
+              java -jar talc-bench/target/talc-bench.jar full    # the published figures: 7 trials, every variant
+              java -jar talc-bench/target/talc-bench.jar jmh -prof gc            # JMH single-operation benchmarks
+              java -jar talc-bench/target/talc-bench.jar list                    # allocator ids
+
+            Or build and run in one Maven command from the repository root:
+              mvn -q -B -pl talc-bench -am package -DskipTests -Dbench=quick      (or -Dbench=full)
+
+            Options of quick/full:
+              --only id,id   run only these allocators (ids from 'list'), in this order
+              --skip id,id   run all but these
+              --no-fork      run every allocator in this JVM (faster, but later allocators run with
+                             megamorphic call sites: for checking JIT pollution only)
+              --out DIR      output directory (default results/<mode>)
+            """;
+
+    /** Entry point. */
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        switch (args[0]) {
+            case "child" -> {
+                ContenderRun.main(Arrays.copyOfRange(args, 1, args.length));
+                System.exit(0); // native allocators and Netty may leave non-daemon threads behind
+            }
+            case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            case "list" -> Contenders.all().forEach(c -> System.out.printf("%-28s %-30s %s%n", c.id(), c.name(),
+                    c.kind().label()));
+            case "quick", "full", "tiny" -> compare(args);
+            default -> {
+                System.err.print("unknown command '" + args[0] + "'\n\n" + USAGE);
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void compare(String[] args) throws Exception {
+        Params.Budget budget = Params.budget(args[0]);
+        List<Contender> contenders = new ArrayList<>(Contenders.all());
+        boolean fork = true;
+        Path out = Path.of("results", budget.name());
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--only" -> { // in the order given (to check JIT pollution, put Talc last with --no-fork)
+                    List<String> only = ids(args[++i]);
+                    contenders.removeIf(c -> !only.contains(c.id()));
+                    contenders.sort(java.util.Comparator.comparingInt(c -> only.indexOf(c.id())));
+                }
+                case "--skip" -> {
+                    List<String> skip = ids(args[++i]);
+                    contenders.removeIf(c -> skip.contains(c.id()));
+                }
+                case "--no-fork" -> fork = false;
+                case "--out" -> out = Path.of(args[++i]);
+                default -> {
+                    System.err.print("unknown option '" + args[i] + "'\n\n" + USAGE);
+                    System.exit(2);
+                }
+            }
+        }
+        new Harness(budget, contenders, fork, out).run();
+        System.exit(0); // worker threads are daemons, but native allocators may hold non-daemon helpers
+    }
+
+    /** The ids in a comma-separated list of ids or names; throws on an unknown one. */
+    private static List<String> ids(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> Contenders.byId(s).id()).toList();
+    }
+}

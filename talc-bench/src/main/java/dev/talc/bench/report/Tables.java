@@ -1,0 +1,357 @@
+package dev.talc.bench.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.talc.bench.alloc.Contenders;
+import dev.talc.bench.alloc.Contenders.Contender;
+import dev.talc.bench.alloc.Contenders.Kind;
+import dev.talc.bench.workload.HeapEfficiency;
+import dev.talc.bench.workload.HighAlignment;
+import dev.talc.bench.workload.Microbench;
+import dev.talc.bench.workload.Params;
+import dev.talc.bench.workload.RandomActions;
+
+/**
+ * The readable tables printed at the end of a run (and written to {@code summary.txt}): one per benchmark
+ * configuration, allocators as rows, each figure with its ratio to Talc beside it, then the ratio of Talc to
+ * the best Java peer and the best native peer, and the Rust Talc reference row where DESIGN.md gives one.
+ *
+ * <p>Design note: tables read only {@link Row}s. A cell with no row of its own shows the reason carried by
+ * a wildcard row ({@code benchmark*}: "not run", "failed") or "-"; full reasons are listed under the tables,
+ * so no allocator is ever silently dropped. For times (lower is better) the ratio lines are inverted, so a
+ * ratio above 1 always means "Talc better".
+ */
+public final class Tables {
+
+    private final List<Row> rows;
+    private final List<Contender> contenders;
+
+    private Tables(List<Row> rows, List<Contender> contenders) {
+        this.rows = rows;
+        this.contenders = contenders;
+    }
+
+    /** Renders every table for which {@code rows} has data. */
+    public static String render(List<Row> rows, List<Contender> contenders, Params.Budget budget) {
+        return new Tables(rows, contenders).render(budget);
+    }
+
+    private String render(Params.Budget budget) {
+        StringBuilder out = new StringBuilder();
+        out.append("All figures from this run on this machine; ratios compare columns of the same run.\n")
+                .append("Ratio \"x Talc\" = figure / Talc's figure (Talc = ConcurrentTalc for 2 threads). Lines \"Talc vs best ...\":")
+                .append(" above 1 = Talc better.\n\n");
+        for (boolean realloc : new boolean[] {true, false}) {
+            for (int threads : Params.RA_THREADS) {
+                String benchmark = realloc ? RandomActions.NAME : RandomActions.NAME_NO_REALLOC;
+                List<Integer> sizes = budget.maxSizes(threads, realloc);
+                if (!sizes.isEmpty()) {
+                    randomActions(out, benchmark, threads, sizes, realloc, budget);
+                }
+            }
+        }
+        heapEfficiency(out, budget);
+        for (boolean pressure : new boolean[] {false, true}) {
+            for (String op : List.of("allocate", "free")) {
+                latency(out, pressure, op);
+            }
+        }
+        highAlignment(out);
+        notes(out);
+        return out.toString();
+    }
+
+    // ---- sections ---------------------------------------------------------------------------------
+
+    private void randomActions(StringBuilder out, String benchmark, int threads, List<Integer> sizes, boolean realloc,
+                               Params.Budget budget) {
+        String reference = threads == 1 ? Contenders.TALC : Contenders.CONCURRENT_TALC;
+        out.append(String.format(Locale.ROOT, "Random actions, %s, %d thread%s: successful operations per 200 ms"
+                        + " (mean of %d trials; higher is better)%n", realloc ? "with realloc" : "without realloc",
+                threads, threads == 1 ? "" : "s on one shared allocator", budget.trials()));
+        List<String> header = new ArrayList<>(List.of("allocator"));
+        sizes.forEach(m -> header.add("M=" + m));
+        List<List<String>> body = new ArrayList<>();
+        for (Contender c : contenders) {
+            List<String> line = new ArrayList<>(List.of(label(c)));
+            for (int m : sizes) {
+                line.add(scoreCell(c.name(), benchmark, threads, m, reference));
+            }
+            body.add(line);
+        }
+        if (threads == 1 && realloc) {
+            List<String> ref = new ArrayList<>(List.of(Params.RUST_TALC_LABEL));
+            for (int m : sizes) {
+                ref.add(Params.RUST_TALC_REFERENCE_TEXT.get(Params.RA_MAX_SIZES.indexOf(m)));
+            }
+            body.add(ref);
+        }
+        for (Kind kind : List.of(Kind.JAVA_PEER, Kind.NATIVE_PEER)) {
+            bestLines(body, kind, reference, threads, sizes, benchmark, false);
+        }
+        if (threads == 1 && realloc) {
+            List<String> line = new ArrayList<>(List.of("Talc vs Rust Talc reference"));
+            for (int m : sizes) {
+                Optional<Row> talc = measured(Contenders.TALC, benchmark, threads, m);
+                double rust = Params.RUST_TALC_REFERENCE.get(Params.RA_MAX_SIZES.indexOf(m));
+                line.add(talc.map(r -> ratio(r.score() / rust)).orElse("-"));
+            }
+            body.add(line);
+        }
+        table(out, header, body, contenders.size());
+    }
+
+    private void heapEfficiency(StringBuilder out, Params.Budget budget) {
+        String b = HeapEfficiency.NAME;
+        if (rows.stream().noneMatch(r -> r.benchmark().equals(b))) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "Heap efficiency: live bytes / arena bytes at the first failure, M=%d,"
+                + " realloc to U[1,%d) (mean of %d rounds; higher is better)%n", Params.HE_MAX_SIZE, Params.HE_REALLOC_MAX,
+                budget.heapRounds()));
+        List<List<String>> body = new ArrayList<>();
+        for (Contender c : contenders) {
+            body.add(List.of(label(c), scoreCell(c.name(), b, 1, Params.HE_MAX_SIZE, Contenders.TALC)));
+        }
+        body.add(List.of(Params.RUST_TALC_LABEL, Params.RUST_TALC_HEAP_EFFICIENCY));
+        for (Kind kind : List.of(Kind.JAVA_PEER)) {
+            bestLines(body, kind, Contenders.TALC, 1, List.of(Params.HE_MAX_SIZE), b, false);
+        }
+        table(out, List.of("allocator", "efficiency %"), body, contenders.size());
+    }
+
+    private void latency(StringBuilder out, boolean pressure, String op) {
+        String any = Microbench.rowName(pressure, op, 50);
+        if (rows.stream().noneMatch(r -> r.benchmark().equals(any))) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "Latency of %s, %s: ns per call, percentiles (System.nanoTime per call,"
+                        + " timer overhead subtracted; lower is better)%n", op,
+                pressure ? "under heap pressure (after the first failure; failed calls included)"
+                        : "mixed workload, sizes for M=" + Params.MB_MAX_SIZE));
+        List<String> header = new ArrayList<>(List.of("allocator"));
+        for (double p : Params.MB_PERCENTILES) {
+            String n = Microbench.rowName(pressure, op, p);
+            header.add(n.substring(n.lastIndexOf('_') + 1));
+        }
+        header.add("p50 x Talc");
+        List<List<String>> body = new ArrayList<>();
+        for (Contender c : contenders) {
+            List<String> line = new ArrayList<>(List.of(label(c)));
+            for (double p : Params.MB_PERCENTILES) {
+                line.add(plainCell(c.name(), Microbench.rowName(pressure, op, p), 1, Params.MB_MAX_SIZE));
+            }
+            line.add(ratioOnly(c.name(), any, 1, Params.MB_MAX_SIZE, Contenders.TALC));
+            body.add(line);
+        }
+        for (Kind kind : List.of(Kind.JAVA_PEER, Kind.NATIVE_PEER)) {
+            List<List<String>> lines = new ArrayList<>();
+            bestLines(lines, kind, Contenders.TALC, 1, List.of(Params.MB_MAX_SIZE), any, true);
+            for (List<String> l : lines) { // put the p50 figures in the p50 column
+                List<String> line = new ArrayList<>(List.of(l.get(0) + " (p50)"));
+                for (int i = 1; i < header.size(); i++) {
+                    line.add(header.get(i).equals("p50") ? l.get(1) : "");
+                }
+                body.add(line);
+            }
+        }
+        table(out, header, body, contenders.size());
+    }
+
+    private void highAlignment(StringBuilder out) {
+        if (rows.stream().noneMatch(r -> r.benchmark().startsWith("high_alignment_"))) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "High alignment: %d allocations then %d frees; ms (median);"
+                        + " ratio = align4096 / align8 (lower is better)%n", Params.HA_COUNT, Params.HA_COUNT));
+        List<List<String>> body = new ArrayList<>();
+        long m = HighAlignment.MAX_SIZE;
+        for (Contender c : contenders) {
+            body.add(List.of(label(c), plainCell(c.name(), HighAlignment.NAME_LOW, 1, m),
+                    plainCell(c.name(), HighAlignment.NAME_HIGH, 1, m), plainCell(c.name(), HighAlignment.NAME_RATIO, 1, m)));
+        }
+        table(out, List.of("allocator", "4096 B align 8", "1 B align 4096", "ratio"), body, contenders.size());
+    }
+
+    private void notes(StringBuilder out) {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (Contender c : contenders) {
+            for (Row r : rows) {
+                if (r.allocator().equals(c.name()) && r.benchmark().endsWith("*")) {
+                    reasons.merge(c.name(), r.note(), (a, b) -> a + "; " + b);
+                }
+            }
+            if (rows.stream().noneMatch(r -> r.allocator().equals(c.name()))) {
+                reasons.put(c.name(), "not run: no results (its JVM produced none)");
+            }
+        }
+        if (!reasons.isEmpty()) {
+            out.append("Not run / failed:\n");
+            reasons.forEach((name, why) -> out.append("  ").append(name).append(": ").append(why).append('\n'));
+            out.append('\n');
+        }
+    }
+
+    // ---- cells ------------------------------------------------------------------------------------
+
+    private static String label(Contender c) {
+        return c.name();
+    }
+
+    /** The row for this cell, or the wildcard row that explains its absence. */
+    private Optional<Row> find(String allocator, String benchmark, int threads, long maxSize) {
+        for (Row r : rows) {
+            if (r.allocator().equals(allocator) && r.benchmark().equals(benchmark) && r.threads() == threads
+                    && r.maxSize() == maxSize) {
+                return Optional.of(r);
+            }
+        }
+        for (Row r : rows) {
+            if (r.allocator().equals(allocator) && r.benchmark().endsWith("*")
+                    && benchmark.startsWith(r.benchmark().substring(0, r.benchmark().length() - 1))) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Row> measured(String allocator, String benchmark, int threads, long maxSize) {
+        return find(allocator, benchmark, threads, maxSize).filter(Row::measured);
+    }
+
+    private String scoreCell(String allocator, String benchmark, int threads, long maxSize, String reference) {
+        Optional<Row> r = find(allocator, benchmark, threads, maxSize);
+        if (r.isEmpty()) {
+            return "-";
+        }
+        if (!r.get().measured()) {
+            return shortReason(r.get().note());
+        }
+        String value = Row.human(r.get().score());
+        Optional<Row> ref = measured(reference, benchmark, threads, maxSize);
+        return ref.map(x -> value + " " + ratio(r.get().score() / x.score())).orElse(value);
+    }
+
+    private String plainCell(String allocator, String benchmark, int threads, long maxSize) {
+        Optional<Row> r = find(allocator, benchmark, threads, maxSize);
+        if (r.isEmpty()) {
+            return "-";
+        }
+        return r.get().measured() ? Row.human(r.get().score()) : shortReason(r.get().note());
+    }
+
+    private String ratioOnly(String allocator, String benchmark, int threads, long maxSize, String reference) {
+        Optional<Row> r = measured(allocator, benchmark, threads, maxSize);
+        Optional<Row> ref = measured(reference, benchmark, threads, maxSize);
+        if (r.isEmpty() || ref.isEmpty() || ref.get().score() == 0) {
+            return "";
+        }
+        return ratio(r.get().score() / ref.get().score());
+    }
+
+    /** Adds "best KIND" and "Talc vs best KIND" lines. */
+    private void bestLines(List<List<String>> body, Kind kind, String reference, int threads, List<Integer> sizes,
+                           String benchmark, boolean lowerIsBetter) {
+        List<String> names = new ArrayList<>(List.of("best " + kind.label()));
+        List<String> ratios = new ArrayList<>(List.of(reference + " vs best " + kind.label()));
+        boolean any = false;
+        for (int m : sizes) {
+            Row best = null;
+            for (Contender c : contenders) {
+                if (c.kind() != kind) {
+                    continue;
+                }
+                Optional<Row> r = measured(c.name(), benchmark, threads, m);
+                if (r.isPresent() && (best == null
+                        || (lowerIsBetter ? r.get().score() < best.score() : r.get().score() > best.score()))) {
+                    best = r.get();
+                }
+            }
+            Optional<Row> ref = measured(reference, benchmark, threads, m);
+            names.add(best == null ? "-" : best.allocator());
+            if (best != null && ref.isPresent()) {
+                any = true;
+                double x = lowerIsBetter ? best.score() / ref.get().score() : ref.get().score() / best.score();
+                ratios.add(ratio(x));
+            } else {
+                ratios.add("-");
+            }
+        }
+        if (any) {
+            if (sizes.size() > 1) {
+                body.add(names);
+            } else {
+                ratios.set(0, ratios.get(0) + " (" + names.get(1) + ")");
+            }
+            body.add(ratios);
+        }
+    }
+
+    private static String ratio(double x) {
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, x >= 10 ? "%.0fx" : "%.2fx", x);
+    }
+
+    private static String shortReason(String note) {
+        if (note.startsWith("not run")) {
+            return "not run";
+        }
+        if (note.startsWith("n/a")) {
+            return "n/a";
+        }
+        if (note.startsWith("failed")) {
+            return "failed";
+        }
+        return note.isEmpty() ? "-" : note.length() > 12 ? note.substring(0, 12) : note;
+    }
+
+    /** Prints a table: first column left-aligned, the others right-aligned; a rule after {@code split} body rows. */
+    private static void table(StringBuilder out, List<String> header, List<List<String>> body, int split) {
+        int[] width = new int[header.size()];
+        for (int i = 0; i < header.size(); i++) {
+            width[i] = header.get(i).length();
+        }
+        for (List<String> line : body) {
+            for (int i = 0; i < line.size(); i++) {
+                width[i] = Math.max(width[i], line.get(i).length());
+            }
+        }
+        line(out, header, width);
+        rule(out, width);
+        for (int k = 0; k < body.size(); k++) {
+            if (k == split) {
+                rule(out, width);
+            }
+            line(out, body.get(k), width);
+        }
+        out.append('\n');
+    }
+
+    private static void line(StringBuilder out, List<String> cells, int[] width) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < width.length; i++) {
+            String c = i < cells.size() ? cells.get(i) : "";
+            if (i == 0) {
+                s.append(String.format("%-" + width[0] + "s", c));
+            } else {
+                s.append("  ").append(String.format("%" + width[i] + "s", c));
+            }
+        }
+        out.append(s.toString().stripTrailing()).append('\n');
+    }
+
+    private static void rule(StringBuilder out, int[] width) {
+        int total = width[0];
+        for (int i = 1; i < width.length; i++) {
+            total += 2 + width[i];
+        }
+        out.append("-".repeat(total)).append('\n');
+    }
+}

@@ -1,0 +1,178 @@
+package dev.talc.bench.workload;
+
+import java.util.List;
+
+/**
+ * Every parameter of the workloads, in one place: those fixed by DESIGN.md section 6 (the same as the Rust
+ * Talc benchmarks, so numbers compare across languages) and the per-mode {@link Budget}s (how many trials,
+ * which subset quick mode runs).
+ *
+ * <p>Design note: the workloads read only this class, so a reader checks the whole methodology here. Where
+ * Talc's Rust benchmarks (benches/src/*.rs) fix something DESIGN.md does not, we follow the Rust code and say so
+ * next to the constant.
+ */
+public final class Params {
+
+    private Params() {
+    }
+
+    // ---- shared -----------------------------------------------------------------------------------
+
+    /** Arena of every arena-based allocator: 128 MiB, pre-touched (allocated zeroed). Rust: HEAP_SIZE = 1 << 27. */
+    public static final long ARENA_BYTES = 128L << 20;
+    /** Seed of the wyrand generator; thread {@code t} of a trial starts from {@code SEED + t}. */
+    public static final long SEED = 42;
+
+    // ---- random actions ---------------------------------------------------------------------------
+
+    /** The max sizes M of random actions. */
+    public static final List<Integer> RA_MAX_SIZES = List.of(200, 1000, 3000, 10000, 30000);
+    /** Each measured run lasts this long; its score is the successful operations in it. */
+    public static final long RA_DURATION_NANOS = 200_000_000L;
+    /** Actions between two looks at the clock. */
+    public static final int RA_BATCH = 100;
+    /** Live blocks one thread can hold (Rust: Vec::with_capacity(100000)); when full, an allocation becomes a free. */
+    public static final int RA_LIVE_CAPACITY = 100_000;
+    /** Below this many live blocks, every non-realloc action allocates. */
+    public static final int RA_MIN_LIVE = 300;
+    /** Realloc to U[1, RA_REALLOC_FACTOR * M). */
+    public static final int RA_REALLOC_FACTOR = 3;
+    /** Actions are U[0, 7) with realloc (6 = realloc), U[0, 6) without. */
+    public static final int RA_ACTIONS_WITH_REALLOC = 7;
+    /** See {@link #RA_ACTIONS_WITH_REALLOC}. */
+    public static final int RA_ACTIONS_NO_REALLOC = 6;
+    /** Actions below this allocate (when enough blocks are live); the others up to 5 free. */
+    public static final int RA_ALLOCATE_BELOW = 3;
+    /** Thread counts; 2 only for thread-safe allocators, all threads on one shared instance. */
+    public static final List<Integer> RA_THREADS = List.of(1, 2);
+
+    /**
+     * The native Rust Talc, single thread, ops per 200 ms at M = 200 / 1000 / 3000 / 10000 / 30000, from
+     * DESIGN.md section 6 ("measured on this kind of machine"); M = 10000 is given as a range (3.2-3.9M).
+     * Printed as a labelled reference row, never as a measurement of this run.
+     */
+    public static final List<String> RUST_TALC_REFERENCE_TEXT = List.of("8.5M", "6.6M", "5.3M", "3.2-3.9M", "2.3M");
+    /** The same, as numbers for ratios and charts (the midpoint of the M = 10000 range). */
+    public static final List<Double> RUST_TALC_REFERENCE = List.of(8.5e6, 6.6e6, 5.3e6, 3.55e6, 2.3e6);
+    /** Label of the reference row. */
+    public static final String RUST_TALC_LABEL = "Rust Talc (reference, from DESIGN.md, not measured here)";
+    /** Rust Talc's heap efficiency on its own benchmark (DESIGN.md), as a reference text. */
+    public static final String RUST_TALC_HEAP_EFFICIENCY = "95-97% (dlmalloc 97.7%)";
+
+    // ---- heap efficiency --------------------------------------------------------------------------
+
+    /** Max size M of allocations. */
+    public static final int HE_MAX_SIZE = 10_000;
+    /** Realloc to U[1, HE_REALLOC_MAX). Rust: HE_MAX_ALLOC_SIZE * 10. */
+    public static final int HE_REALLOC_MAX = 100_000;
+    /** Actions are U[0, 10): 0..4 allocate, 5 free, 6..9 realloc. */
+    public static final int HE_ACTIONS = 10;
+    /** Actions up to this (inclusive) allocate. */
+    public static final int HE_LAST_ALLOCATE = 4;
+    /** The free action. */
+    public static final int HE_FREE = 5;
+    /** Capacity of the live list (Rust: Vec::with_capacity(100000)). */
+    public static final int HE_LIVE_CAPACITY = 100_000;
+
+    // ---- microbenchmark ---------------------------------------------------------------------------
+
+    /**
+     * Max size M of the microbenchmark's allocations. Rust microbench.rs: generate_size(0x10000), so the
+     * sizes and alignments follow the same distributions as everywhere else.
+     */
+    public static final int MB_MAX_SIZE = 0x10000;
+    /** The mixed workload frees 8 random blocks when more than 50 are live and U[0,10) == 0, or more than 600 are. */
+    public static final int MB_MIN_LIVE = 50;
+    /** See {@link #MB_MIN_LIVE}. */
+    public static final int MB_MAX_LIVE = 600;
+    /** See {@link #MB_MIN_LIVE}. */
+    public static final int MB_FREE_BATCH = 8;
+    /** Percentiles reported, in percent (100 = the maximum). */
+    public static final List<Double> MB_PERCENTILES = List.of(1.0, 25.0, 50.0, 75.0, 99.0, 99.9, 100.0);
+    /** Capacity of the live list under heap pressure (the whole arena in blocks of at least 4 bytes is far less). */
+    public static final int MB_PRESSURE_LIVE_CAPACITY = 200_000;
+
+    // ---- high alignment ---------------------------------------------------------------------------
+
+    /** Blocks per run: 0x4000, as Talc's high_alignment_test.rs. */
+    public static final int HA_COUNT = 16_384;
+    /** The low-alignment case: 4096-byte blocks aligned to 8. */
+    public static final long HA_LOW_SIZE = 4096;
+    /** See {@link #HA_LOW_SIZE}. */
+    public static final long HA_LOW_ALIGN = 8;
+    /** The high-alignment case: 1-byte blocks aligned to 4096. */
+    public static final long HA_HIGH_SIZE = 1;
+    /** See {@link #HA_HIGH_SIZE}. */
+    public static final long HA_HIGH_ALIGN = 4096;
+
+    // ---- budgets ----------------------------------------------------------------------------------
+
+    /**
+     * How much of the methodology one mode runs.
+     *
+     * @param name               mode name ({@code quick}, {@code full}, {@code tiny} for tests)
+     * @param trials             scored trials per random-actions configuration (fresh allocator each)
+     * @param durationNanos      length of one random-actions run (DESIGN: 200 ms)
+     * @param warmupNanos        unscored warm-up run before each configuration's trials (fresh allocator)
+     * @param firstWarmupNanos   extra warm-up at the start of each JVM, for the JIT (measured: in a fresh JVM the
+     *                           first ~600 ms of random actions run far below steady speed while FFM's VarHandle
+     *                           paths are spun up and compiled)
+     * @param oneThreadRealloc   M values of random actions, 1 thread, with realloc
+     * @param oneThreadNoRealloc M values, 1 thread, without realloc
+     * @param twoThreadsRealloc  M values, 2 threads, with realloc (thread-safe allocators)
+     * @param twoThreadsNoRealloc M values, 2 threads, without realloc
+     * @param heapRounds         heap-efficiency rounds (DESIGN: 300)
+     * @param microOps           allocations recorded by the mixed microbenchmark
+     * @param pressureOps        free+allocate pairs recorded under heap pressure
+     * @param alignmentReps      repetitions of each high-alignment case (the median is reported)
+     * @param childTimeoutSeconds a forked JVM running longer than this is stopped (its remaining rows: not run)
+     */
+    public record Budget(String name, int trials, long durationNanos, long warmupNanos, long firstWarmupNanos,
+                         List<Integer> oneThreadRealloc, List<Integer> oneThreadNoRealloc,
+                         List<Integer> twoThreadsRealloc, List<Integer> twoThreadsNoRealloc,
+                         int heapRounds, int microOps, int pressureOps, int alignmentReps, long childTimeoutSeconds) {
+
+        /** M values for one random-actions variant. */
+        public List<Integer> maxSizes(int threads, boolean realloc) {
+            if (threads == 1) {
+                return realloc ? oneThreadRealloc : oneThreadNoRealloc;
+            }
+            return realloc ? twoThreadsRealloc : twoThreadsNoRealloc;
+        }
+
+        /** A one-line description of what this budget runs and skips, for the output. */
+        public String describe() {
+            return name + ": " + trials + " trials x " + durationNanos / 1_000_000 + " ms (+" + warmupNanos / 1_000_000
+                    + " ms warm-up) per random-actions configuration; random actions 1 thread with realloc M="
+                    + oneThreadRealloc + ", without realloc M=" + oneThreadNoRealloc + "; 2 threads with realloc M="
+                    + twoThreadsRealloc + ", without realloc M=" + twoThreadsNoRealloc + "; heap efficiency "
+                    + heapRounds + " rounds; microbenchmark " + microOps + " allocations mixed + " + pressureOps
+                    + " under pressure; high alignment median of " + alignmentReps + " runs";
+        }
+    }
+
+    /** Quick mode: every allocator, 1-thread random actions at every M, a subset of the rest; about 2-3 minutes. */
+    public static final Budget QUICK = new Budget("quick", 3, RA_DURATION_NANOS, 100_000_000L, 1_000_000_000L,
+            RA_MAX_SIZES, List.of(1000), List.of(1000, 10000), List.of(),
+            30, 100_000, 20_000, 5, 120);
+
+    /** Full mode: Talc's own methodology (7 trials, 300 heap rounds), every variant; what the README publishes. */
+    public static final Budget FULL = new Budget("full", 7, RA_DURATION_NANOS, 200_000_000L, 2_000_000_000L,
+            RA_MAX_SIZES, RA_MAX_SIZES, RA_MAX_SIZES, RA_MAX_SIZES,
+            300, 1_000_000, 200_000, 21, 1800);
+
+    /** A tiny budget for the tests: every workload in well under a second per allocator. */
+    public static final Budget TINY = new Budget("tiny", 1, 20_000_000L, 5_000_000L, 0L,
+            List.of(1000), List.of(1000), List.of(1000), List.of(),
+            2, 2_000, 1_000, 2, 60);
+
+    /** The budget called {@code name}. */
+    public static Budget budget(String name) {
+        return switch (name) {
+            case "quick" -> QUICK;
+            case "full" -> FULL;
+            case "tiny" -> TINY;
+            default -> throw new IllegalArgumentException("unknown mode '" + name + "' (quick, full)");
+        };
+    }
+}

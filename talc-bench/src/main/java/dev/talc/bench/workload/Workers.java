@@ -1,0 +1,63 @@
+package dev.talc.bench.workload;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Long-lived worker threads for multi-threaded trials, made once per JVM: native allocators with
+ * per-thread state (rpmalloc's thread heaps, jemalloc's tcache) then see the same threads in every trial
+ * instead of a stream of new ones that never finalise their state.
+ */
+final class Workers {
+
+    /** A task for worker {@code index}; returns its score. */
+    @FunctionalInterface
+    interface Task {
+        long run(int index) throws Exception;
+    }
+
+    private static final int MAX_THREADS = 2;
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(MAX_THREADS, r -> {
+        Thread t = new Thread(r, "bench-worker-" + NAMES.getAndIncrement());
+        t.setDaemon(true);
+        return t;
+    });
+
+    private Workers() {
+    }
+
+    /** Runs {@code task} on {@code threads} workers at once and returns their results, in index order. */
+    static long[] runOnAll(int threads, Task task) throws Exception {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads=" + threads + " (1.." + MAX_THREADS + ")");
+        }
+        List<Future<Long>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int index = t;
+            futures.add(POOL.submit(() -> task.run(index)));
+        }
+        long[] results = new long[threads];
+        Exception failure = null;
+        for (int t = 0; t < threads; t++) {
+            try {
+                results[t] = futures.get(t).get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof Error error) {
+                    throw error;
+                }
+                failure = cause instanceof Exception ex ? ex : e;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
+    }
+}

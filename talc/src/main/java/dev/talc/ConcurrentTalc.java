@@ -283,15 +283,8 @@ public final class ConcurrentTalc implements TalcAllocator {
         Shard shard = shardOf("reallocate", offset, byteSize);
         shard.lock();
         try {
-            shard.talc.validate("reallocate", offset, byteSize);
-            if (((memory.address() + offset) & (byteAlignment - 1)) == 0) {
-                if (newByteSize <= byteSize) {
-                    shard.talc.shrink(offset, byteSize, newByteSize);
-                    return offset;
-                }
-                if (shard.talc.tryGrowInPlace(offset, byteSize, newByteSize)) {
-                    return offset;
-                }
+            if (shard.talc.tryResizeInPlace(offset, byteSize, byteAlignment, newByteSize)) {
+                return offset;
             }
         } finally {
             shard.unlock();

@@ -327,7 +327,11 @@ public final class Talc implements TalcAllocator {
      *                                  nothing is changed
      */
     public void free(long offset, long byteSize) {
-        long tagOffset = tagOf("free", offset, byteSize);
+        freeAt(offset, byteSize, tagOf("free", offset, byteSize));
+    }
+
+    /** Frees the live block {@code (offset, byteSize)} whose tag {@link #tagOf} found at {@code tagOffset}. */
+    private void freeAt(long offset, long byteSize, long tagOffset) {
         long tag = word(tagOffset);
         long base = tag & ADDRESS_MASK;
         long acme = tagOffset + WORD;
@@ -368,22 +372,36 @@ public final class Talc implements TalcAllocator {
                     : Errors.badLayout(newByteSize, byteAlignment);
         }
         long tagOffset = tagOf("reallocate", offset, byteSize);
-        if (((addressBase + offset) & (byteAlignment - 1)) == 0) {
-            if (newByteSize <= byteSize) {
-                shrinkAt(offset, byteSize, newByteSize, tagOffset);
-                return offset;
-            }
-            if (newByteSize <= MAX_BYTE_SIZE && growAt(offset, byteSize, newByteSize, tagOffset)) {
-                return offset;
-            }
+        if (resizeInPlace(offset, byteSize, byteAlignment, newByteSize, tagOffset)) {
+            return offset;
         }
         long moved = tryAllocate(newByteSize, byteAlignment);
         if (moved < 0) {
             return -1;
         }
         MemorySegment.copy(memory, offset, memory, moved, Math.min(byteSize, newByteSize));
-        free(offset, byteSize);
+        // The old block is still live and where it was (an allocation never moves one), so its tag is too.
+        freeAt(offset, byteSize, tagOffset);
         return moved;
+    }
+
+    /**
+     * Validates the block, then shrinks it or grows it in place if its alignment allows; returns whether
+     * it now has {@code newByteSize} bytes. For {@link ConcurrentTalc}, which moves blocks itself.
+     */
+    boolean tryResizeInPlace(long offset, long byteSize, long byteAlignment, long newByteSize) {
+        return resizeInPlace(offset, byteSize, byteAlignment, newByteSize, tagOf("reallocate", offset, byteSize));
+    }
+
+    private boolean resizeInPlace(long offset, long byteSize, long byteAlignment, long newByteSize, long tagOffset) {
+        if (((addressBase + offset) & (byteAlignment - 1)) != 0) {
+            return false;
+        }
+        if (newByteSize <= byteSize) {
+            shrinkAt(offset, byteSize, newByteSize, tagOffset);
+            return true;
+        }
+        return newByteSize <= MAX_BYTE_SIZE && growAt(offset, byteSize, newByteSize, tagOffset);
     }
 
     /**
@@ -1003,11 +1021,6 @@ public final class Talc implements TalcAllocator {
         allocatedBytes += byteSize;
         totalAllocationCount++;
         totalAllocatedBytes += byteSize;
-    }
-
-    /** Throws, as a free would, unless {@code (offset, byteSize)} is a live block. Changes nothing. */
-    void validate(String operation, long offset, long byteSize) {
-        tagOf(operation, offset, byteSize);
     }
 
     /**

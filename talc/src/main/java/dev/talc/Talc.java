@@ -657,12 +657,12 @@ public final class Talc implements TalcAllocator {
      */
     public Span truncate(Span heap, Span newHeap) {
         int index = heapIndex("truncate", heap);
-        flushQuickBins();
         Objects.requireNonNull(newHeap, "newHeap");
-        Span target = newHeap.isEmpty() ? Span.empty() : newHeap.wordAlignOutward();
-        if (!heap.contains(target)) {
+        if (!heap.contains(newHeap)) { // before any change; the heap's bounds are whole words, so aligning keeps it inside
             throw Errors.badSpan("truncate", "not-inside-heap", newHeap, "heap=" + heap);
         }
+        flushQuickBins();
+        Span target = newHeap.isEmpty() ? Span.empty() : newHeap.wordAlignOutward();
         long base = heap.base();
         long acme = heap.acme();
         long lo = lowestLive(base);
@@ -1085,6 +1085,7 @@ public final class Talc implements TalcAllocator {
         if (quick.isEmpty()) {
             return;
         }
+        word(heaps.base(0)); // a closed arena or another thread's segment throws here, before any chunk leaves its list
         for (int list = 0; list < quick.lists(); list++) {
             long chunk = QuickBins.sizeOfList(list);
             for (long base = quick.take(list); base != NIL; ) {

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * <p>Run {@link #main} for the table over a seeded campaign (see {@code talc/MISUSE.md} for the
  * command); the fuzz targets and {@link NothingLostTest} print theirs at the end of a run.
  */
-final class MisuseCensus {
+public final class MisuseCensus {
     private static final int CLASSES = MisuseClass.values().length;
 
     private final long[][] tried = new long[2][CLASSES];

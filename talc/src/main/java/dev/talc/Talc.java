@@ -1050,7 +1050,10 @@ public final class Talc implements TalcAllocator {
         if ((tag & LIVE_MASK) != ALLOCATED) {
             throw rejected(operation, offset, byteSize, heap);
         }
-        if (base > offset || base < heaps.base(heap) + WORD || tagOffset + WORD - base < MIN_CHUNK) {
+        // A block starts less than MIN_CHUNK above its chunk's base (larger padding becomes a gap of its
+        // own), so an offset further in is an interior pointer, cheaply rejected even in default mode.
+        if (base > offset || offset - base >= MIN_CHUNK || base < heaps.base(heap) + WORD
+                || tagOffset + WORD - base < MIN_CHUNK) {
             throw rejected(operation, offset, byteSize, heap);
         }
         return tagOffset;

@@ -286,7 +286,7 @@ final class Verifier {
                         + " wordAtPost=" + hex(talc.word(post)));
             }
         }
-        if ((tag & ADDRESS_MASK) > offset) {
+        if ((tag & ADDRESS_MASK) > offset || offset - (tag & ADDRESS_MASK) >= MIN_CHUNK) {
             throw fail("registered-block-in-chunk", "offset=" + hex(offset) + " chunkBase=" + hex(tag & ADDRESS_MASK));
         }
         return tagOffset;

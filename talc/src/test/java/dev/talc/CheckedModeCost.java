@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  * {@link System#nanoTime()} over repeated rounds after warm-up, median reported. Not a JMH benchmark
  * (no fork control, no blackhole, on a shared machine): read the ratio, not the absolute figures.
  *
- * <p>Run: {@code java25 -cp talc/target/classes:talc/target/test-classes dev.talc.CheckedModeCost [rounds] [opsPerRound]}
- * after {@code mvn25 -B -q -pl talc test-compile} (see {@code talc/MISUSE.md}).
+ * <p>Run: {@code java -cp talc/target/classes:talc/target/test-classes dev.talc.CheckedModeCost [rounds] [opsPerRound]}
+ * after {@code mvn -B -q -pl talc test-compile} (see {@code talc/MISUSE.md}).
  */
 public final class CheckedModeCost {
     private static final int LIVE = 4096;

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>System properties: {@code talc.soak.operations} (default 10,000,000), {@code talc.soak.verifyEvery}
  * (default 500), {@code talc.soak.seed} (default 42). For example, a run of 10^9 operations:
  * {@snippet lang=shell :
- * mvn25 -B -pl talc test -Dtest=SoakTest -Dtalc.soak.operations=1000000000
+ * mvn -B -pl talc test -Dtest=SoakTest -Dtalc.soak.operations=1000000000
  * }
  */
 class SoakTest {

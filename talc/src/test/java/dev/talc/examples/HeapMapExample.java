@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * the SVG picture the README shows ({@code docs/heap-map.svg}). Regenerate it from the repository root:
  *
  * <pre>
- * mvn25 -q -B -pl talc test-compile exec:java -Dexec.classpathScope=test \
+ * mvn -q -B -pl talc test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.talc.examples.HeapMapExample -Dexec.args=docs/heap-map.svg
  * </pre>
  */

@@ -21,7 +21,7 @@ final class Shard extends ShardPadAfter {
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(ShardState.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(ShardState.class, "state", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -37,7 +37,7 @@ final class Shard extends ShardPadAfter {
 
     /** Takes the lock if it is free; never waits. */
     boolean tryLock() {
-        return (int) STATE.getAcquire(this) == 0 && STATE.compareAndSet(this, 0, 1);
+        return (long) STATE.getAcquire(this) == 0L && STATE.compareAndSet(this, 0L, 1L);
     }
 
     /** Takes the lock, spinning (then yielding) while another thread holds it. */
@@ -59,7 +59,7 @@ final class Shard extends ShardPadAfter {
     }
 
     void unlock() {
-        STATE.setRelease(this, 0);
+        STATE.setRelease(this, 0L);
     }
 }
 
@@ -78,7 +78,7 @@ abstract class ShardPadBefore {
 /** The lock word: 0 free, 1 taken. */
 abstract class ShardState extends ShardPadBefore {
     @SuppressWarnings("unused") // accessed through Shard.STATE
-    volatile int state;
+    volatile long state;
 }
 
 /** Padding after the lock word. */

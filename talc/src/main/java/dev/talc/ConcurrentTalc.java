@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li><b>Shards by address.</b> The memory is cut into {@code shardCount()} contiguous heaps, one per
  *     shard. A block belongs to the shard whose heap holds it, so a free (from any thread) finds its
  *     shard by address and takes only that shard's lock.</li>
- * <li><b>Home shards.</b> Each thread allocates from its home shard, remembered in a thread-local hint.
+ * <li><b>Home shards.</b> Each thread allocates from its home shard, remembered in a small table keyed by
+ *     thread id (cheaper than a {@code ThreadLocal}).
  *     If that shard's lock is taken, the thread moves to the next free shard and makes it its home, so
  *     threads spread out by themselves and, once spread, do not contend at all. The lock
  *     ({@link Shard}) costs one CAS to take and a plain store to release.</li>
@@ -28,10 +29,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     {@link Talc#truncate} and {@link Talc#extend} and the request is served there. Only free memory
  *     ever moves between shards, so a live block's shard never changes; and a request nothing could
  *     serve moves nothing.</li>
- * <li><b>Copies outside locks.</b> A reallocation that must move allocates the new block, copies
- *     without holding any lock (the caller owns both blocks), then frees the old one.</li>
+ * <li><b>Long copies outside locks.</b> A reallocation that must move a block of up to 16 KiB does so
+ *     within its shard under one lock; a longer one (or one its shard has no room for) allocates the new
+ *     block anywhere, copies without holding any lock (the caller owns both blocks), then frees the old
+ *     one.</li>
  * </ul>
- * Costs: a thread-local lookup per allocation, a shard lookup per free (binary search over the heaps,
+ * Costs: a table lookup by thread id per allocation, a shard lookup per free (binary search over the heaps,
  * a handful of compares), one CAS per operation. A single global lock ({@link #locked(Talc)}) costs the
  * same CAS but serialises every thread on one cache line; per-thread caches would avoid the CAS but
  * strand memory in idle threads. Measured figures are in the project README.
@@ -60,11 +63,20 @@ public final class ConcurrentTalc implements TalcAllocator {
     private static final long MIN_SHARD_BYTES = 64 << 10;
     /** Shard bounds are aligned to this (a cache line), so neighbouring shards share no line. */
     private static final long SHARD_ALIGNMENT = 64;
+    /** Reallocations copying at most this many bytes move within their shard, under its lock. */
+    private static final long LOCKED_COPY_LIMIT = 16 << 10;
+    /** Slots of the thread-to-home-shard table (a power of two). */
+    private static final int HOME_SLOTS = 256;
 
     private final MemorySegment memory;
     private final Shard[] shards;
     private final AtomicInteger nextHome = new AtomicInteger();
-    private final ThreadLocal<int[]> home = ThreadLocal.withInitial(this::newHome);
+    /**
+     * Each thread's home shard, direct-mapped by thread id: {@code (threadId << 16) | shard}, 0 when empty.
+     * Plain reads and rare plain writes: two threads whose ids share a slot just take turns re-homing.
+     * Cheaper than a ThreadLocal lookup, and nothing to clean up when threads (virtual ones too) end.
+     */
+    private final long[] homes = new long[HOME_SLOTS];
     /** All heaps of all shards, sorted, with their shard: replaced (never changed) by a rebalance. */
     private volatile Routes routes;
 
@@ -231,10 +243,12 @@ public final class ConcurrentTalc implements TalcAllocator {
      *                                  two greater than 0
      */
     public long tryAllocate(long byteSize, long byteAlignment) {
-        int[] hint = home.get();
-        Shard shard = shards[hint[0]];
+        long thread = Thread.currentThread().threadId();
+        int slot = (int) ((thread * 0x9E3779B97F4A7C15L) >>> 56) & (HOME_SLOTS - 1);
+        long entry = homes[slot];
+        Shard shard = (entry >>> 16) == thread ? shards[(int) (entry & 0xFFFF)] : newHome(thread, slot);
         if (!shard.tryLock()) {
-            shard = anyFreeShard(hint);
+            shard = anyFreeShard(shard.index, thread, slot);
         }
         long offset;
         try {
@@ -264,8 +278,9 @@ public final class ConcurrentTalc implements TalcAllocator {
     }
 
     /**
-     * Resizes a block, in place when its shard allows, else by allocating (in any shard), copying
-     * without holding a lock, and freeing the old block.
+     * Resizes a block, in place when its shard allows, else by moving it: within its shard under one
+     * lock when the copy is short (up to 16 KiB), else by allocating in any shard, copying without
+     * holding a lock, and freeing the old block.
      *
      * @param offset        the block's offset
      * @param byteSize      the block's size, exactly as last requested
@@ -283,7 +298,13 @@ public final class ConcurrentTalc implements TalcAllocator {
         Shard shard = shardOf("reallocate", offset, byteSize);
         shard.lock();
         try {
-            if (shard.talc.tryResizeInPlace(offset, byteSize, byteAlignment, newByteSize)) {
+            if (Math.min(byteSize, newByteSize) <= LOCKED_COPY_LIMIT) {
+                // A short copy costs less than two more lock round trips: move within the shard if it can.
+                long moved = shard.talc.tryReallocate(offset, byteSize, byteAlignment, newByteSize);
+                if (moved >= 0) {
+                    return moved;
+                }
+            } else if (shard.talc.tryResizeInPlace(offset, byteSize, byteAlignment, newByteSize)) {
                 return offset;
             }
         } finally {
@@ -485,20 +506,23 @@ public final class ConcurrentTalc implements TalcAllocator {
     // Shards: homes, routing, and moving free memory between them.
     // =============================================================================================
 
-    private int[] newHome() {
-        return new int[] {Math.floorMod(nextHome.getAndIncrement(), shards.length)};
+    /** Gives a thread without a home the next shard round-robin, recorded in its slot. */
+    private Shard newHome(long thread, int slot) {
+        Shard shard = shards[Math.floorMod(nextHome.getAndIncrement(), shards.length)];
+        homes[slot] = (thread << 16) | shard.index;
+        return shard;
     }
 
     /** Finds a shard whose lock is free, makes it the thread's home and returns it locked. */
-    private Shard anyFreeShard(int[] hint) {
+    private Shard anyFreeShard(int home, long thread, int slot) {
         for (int i = 1; i < shards.length; i++) {
-            Shard shard = shards[(hint[0] + i) % shards.length];
+            Shard shard = shards[(home + i) % shards.length];
             if (shard.tryLock()) {
-                hint[0] = shard.index;
+                homes[slot] = (thread << 16) | shard.index;
                 return shard;
             }
         }
-        Shard shard = shards[hint[0]];
+        Shard shard = shards[home];
         shard.lock();
         return shard;
     }

@@ -102,6 +102,9 @@ public final class Talc implements TalcAllocator {
     private long claimedBytes;
     private long totalHeapCount;
     private long totalClaimedBytes;
+    /** The bounds of the heap when there is exactly one, else {@code [MAX_VALUE, MIN_VALUE)}: see tagOf. */
+    private long soleHeapBase = Long.MAX_VALUE;
+    private long soleHeapAcme = Long.MIN_VALUE;
     /** Why the last allocation failed past the OomHandler, if it threw or misbehaved. */
     private Throwable lastOomFailure;
 
@@ -586,6 +589,7 @@ public final class Talc implements TalcAllocator {
         setWord(heap.base(), heap.base() | ALLOCATED | ABOVE_FREE);
         gaps.insert(memory, heap.base() + WORD, heap.size() - WORD);
         heaps.add(heap.base(), heap.acme());
+        heapsChanged();
         claimedBytes += heap.size();
         totalClaimedBytes += heap.size();
         totalHeapCount++;
@@ -653,6 +657,7 @@ public final class Talc implements TalcAllocator {
             }
         }
         heaps.update(index, newBase, newAcme);
+        heapsChanged();
         long added = (newAcme - newBase) - heap.size();
         claimedBytes += added;
         totalClaimedBytes += added;
@@ -697,6 +702,7 @@ public final class Talc implements TalcAllocator {
             if (target.isEmpty()) {
                 gaps.remove(memory, base + WORD, acme - base - WORD);
                 heaps.remove(index);
+                heapsChanged();
                 claimedBytes -= heap.size();
                 TalcEvents.heapChanged("truncate", heap, Span.empty());
                 return Span.empty();
@@ -737,6 +743,7 @@ public final class Talc implements TalcAllocator {
             }
         }
         heaps.update(index, newBase, newAcme);
+        heapsChanged();
         claimedBytes -= heap.size() - (newAcme - newBase);
         Span result = new Span(newBase, newAcme);
         TalcEvents.heapChanged("truncate", heap, result);
@@ -1028,35 +1035,46 @@ public final class Talc implements TalcAllocator {
      * Changes nothing.
      */
     private long tagOf(String operation, long offset, long byteSize) {
-        int heap = heaps.find(offset);
-        long post = (offset + byteSize + (WORD - 1)) & ADDRESS_MASK;
-        if (heap < 0 || Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) > 0 || post > heaps.acme(heap) - WORD) {
-            throw rejected(operation, offset, byteSize, heap);
+        long heapBase = soleHeapBase;
+        long heapAcme = soleHeapAcme;
+        if (offset < heapBase || offset >= heapAcme) { // not in the only heap, or there are several
+            int heap = heaps.find(offset);
+            if (heap < 0) {
+                throw rejected(operation, offset, byteSize, false);
+            }
+            heapBase = heaps.base(heap);
+            heapAcme = heaps.acme(heap);
         }
-        if (registry != null && registry.sizeOf(offset) != byteSize) {
-            throw rejected(operation, offset, byteSize, heap);
+        long post = (offset + byteSize + (WORD - 1)) & ADDRESS_MASK;
+        if (Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) > 0 || post > heapAcme - WORD
+                || registry != null && registry.sizeOf(offset) != byteSize) {
+            throw rejected(operation, offset, byteSize, true);
         }
         long tagOffset = post;
         long tag = word(post);
         if (!Tag.isAllocated(tag)) {
             tagOffset = tag - POINTER;
             if (!Tag.isPointer(tag) || tagOffset <= post || tagOffset - post > MAX_TAG_DISTANCE
-                    || tagOffset > heaps.acme(heap) - WORD) {
-                throw rejected(operation, offset, byteSize, heap);
+                    || tagOffset > heapAcme - WORD) {
+                throw rejected(operation, offset, byteSize, true);
             }
             tag = word(tagOffset);
         }
         long base = tag & ADDRESS_MASK;
-        if ((tag & LIVE_MASK) != ALLOCATED) {
-            throw rejected(operation, offset, byteSize, heap);
-        }
         // A block starts less than MIN_CHUNK above its chunk's base (larger padding becomes a gap of its
         // own), so an offset further in is an interior pointer, cheaply rejected even in default mode.
-        if (base > offset || offset - base >= MIN_CHUNK || base < heaps.base(heap) + WORD
-                || tagOffset + WORD - base < MIN_CHUNK) {
-            throw rejected(operation, offset, byteSize, heap);
+        if ((tag & LIVE_MASK) != ALLOCATED || base > offset || offset - base >= MIN_CHUNK
+                || base < heapBase + WORD || tagOffset + WORD - base < MIN_CHUNK) {
+            throw rejected(operation, offset, byteSize, true);
         }
         return tagOffset;
+    }
+
+    /** Refreshes the bounds of the only heap, which spare {@link #tagOf} a search when there is one. */
+    private void heapsChanged() {
+        boolean one = heaps.count() == 1;
+        soleHeapBase = one ? heaps.base(0) : Long.MAX_VALUE;
+        soleHeapAcme = one ? heaps.acme(0) : Long.MIN_VALUE;
     }
 
     /** Frees the chunk {@code [base, acme)} with tag {@code tag}, merging it with free neighbours. */
@@ -1188,11 +1206,11 @@ public final class Talc implements TalcAllocator {
     // Cold paths: rejected calls and running out of memory.
     // =============================================================================================
 
-    private IllegalArgumentException rejected(String operation, long offset, long byteSize, int heap) {
+    private IllegalArgumentException rejected(String operation, long offset, long byteSize, boolean inHeap) {
         String reason;
         if (byteSize < 0) {
             reason = "negative-size";
-        } else if (heap < 0) {
+        } else if (!inHeap) {
             reason = "outside-heaps";
         } else if (registry != null && registry.sizeOf(offset) >= 0) {
             reason = "wrong-size (live block has byteSize=" + registry.sizeOf(offset) + ")";

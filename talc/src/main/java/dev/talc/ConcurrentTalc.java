@@ -663,19 +663,8 @@ public final class ConcurrentTalc implements TalcAllocator {
 
         /** The shard owning the heap that holds {@code offset}, or -1. */
         int shardOf(long offset) {
-            int low = 0;
-            int high = bases.length - 1;
-            while (low <= high) {
-                int mid = (low + high) >>> 1;
-                if (offset < bases[mid]) {
-                    high = mid - 1;
-                } else if (offset >= acmes[mid]) {
-                    low = mid + 1;
-                } else {
-                    return shards[mid];
-                }
-            }
-            return -1;
+            int index = Heaps.search(bases, acmes, bases.length, offset);
+            return index < 0 ? -1 : shards[index];
         }
 
         @Override

@@ -37,6 +37,14 @@ final class Heaps {
         if (count == 1) {
             return offset >= bases[0] && offset < acmes[0] ? 0 : -1;
         }
+        return search(bases, acmes, count, offset);
+    }
+
+    /**
+     * The index of the span holding {@code offset} among the first {@code count} disjoint spans
+     * {@code [bases[i], acmes[i])} sorted by base, or -1. Binary search: O(log count).
+     */
+    static int search(long[] bases, long[] acmes, int count, long offset) {
         int low = 0;
         int high = count - 1;
         while (low <= high) {

@@ -51,6 +51,15 @@ interface Choices {
         return new Seeded(new SplittableRandom(seed));
     }
 
+    /**
+     * Decisions from {@code random} that draw from it for every decision, even one with a single outcome
+     * (which {@link #seeded} answers without drawing): the same sequence as calling {@code random} directly,
+     * so that a seed of the soak still runs what it ran before the soak used {@link Choices}.
+     */
+    static Choices drawingAlways(SplittableRandom random) {
+        return new DrawingAlways(random);
+    }
+
     /** Decisions read from a fuzzer input; when the input is used up, every decision is its minimum. */
     final class FromFuzzer implements Choices {
         private final FuzzedDataProvider data;
@@ -77,6 +86,35 @@ interface Choices {
         @Override
         public boolean nextBoolean() {
             return data.consumeBoolean();
+        }
+    }
+
+    /** Every decision one call of {@link SplittableRandom}, {@code [min, max]} as {@code nextLong(min, max + 1)}. */
+    final class DrawingAlways implements Choices {
+        private final SplittableRandom random;
+
+        DrawingAlways(SplittableRandom random) {
+            this.random = random;
+        }
+
+        @Override
+        public boolean hasMore() {
+            return true;
+        }
+
+        @Override
+        public int nextInt(int bound) {
+            return random.nextInt(bound);
+        }
+
+        @Override
+        public long nextLong(long min, long max) {
+            return random.nextLong(min, max + 1);
+        }
+
+        @Override
+        public boolean nextBoolean() {
+            return random.nextBoolean();
         }
     }
 

@@ -48,7 +48,7 @@ interface Choices {
     }
 
     static Choices seeded(long seed) {
-        return new Seeded(new SplittableRandom(seed));
+        return new Seeded(new SplittableRandom(seed), false);
     }
 
     /**
@@ -57,7 +57,7 @@ interface Choices {
      * so that a seed of the soak still runs what it ran before the soak used {@link Choices}.
      */
     static Choices drawingAlways(SplittableRandom random) {
-        return new DrawingAlways(random);
+        return new Seeded(random, true);
     }
 
     /** Decisions read from a fuzzer input; when the input is used up, every decision is its minimum. */
@@ -89,41 +89,17 @@ interface Choices {
         }
     }
 
-    /** Every decision one call of {@link SplittableRandom}, {@code [min, max]} as {@code nextLong(min, max + 1)}. */
-    final class DrawingAlways implements Choices {
-        private final SplittableRandom random;
-
-        DrawingAlways(SplittableRandom random) {
-            this.random = random;
-        }
-
-        @Override
-        public boolean hasMore() {
-            return true;
-        }
-
-        @Override
-        public int nextInt(int bound) {
-            return random.nextInt(bound);
-        }
-
-        @Override
-        public long nextLong(long min, long max) {
-            return random.nextLong(min, max + 1);
-        }
-
-        @Override
-        public boolean nextBoolean() {
-            return random.nextBoolean();
-        }
-    }
-
-    /** Decisions from a seeded {@link SplittableRandom}: reproducible runs of any length. */
+    /**
+     * Decisions from a seeded {@link SplittableRandom}: reproducible runs of any length. Unless
+     * {@code drawingAlways}, a decision with a single outcome is answered without drawing.
+     */
     final class Seeded implements Choices {
         private final SplittableRandom random;
+        private final boolean drawingAlways;
 
-        Seeded(SplittableRandom random) {
+        Seeded(SplittableRandom random, boolean drawingAlways) {
             this.random = random;
+            this.drawingAlways = drawingAlways;
         }
 
         @Override
@@ -133,12 +109,12 @@ interface Choices {
 
         @Override
         public int nextInt(int bound) {
-            return bound <= 1 ? 0 : random.nextInt(bound);
+            return bound <= 1 && !drawingAlways ? 0 : random.nextInt(bound);
         }
 
         @Override
         public long nextLong(long min, long max) {
-            if (min >= max) {
+            if (min >= max && !drawingAlways) {
                 return min;
             }
             return max == Long.MAX_VALUE ? random.nextLong(min, max) : random.nextLong(min, max + 1);

@@ -37,20 +37,12 @@ public final class JdkArenaPerBlockAllocator extends AbstractBenchAllocator {
             arena.close();
             return FAILED;
         }
-        int slot = table.acquire(arena, address);
-        if (slot < 0) {
-            arena.close();
-            return FAILED;
-        }
-        return slot;
+        return table.handle(arena, address, Arena::close);
     }
 
     @Override
     public void free(long handle, long size, long align) {
-        int slot = (int) handle;
-        Arena arena = table.object(slot);
-        table.release(slot);
-        arena.close();
+        table.release((int) handle).close();
     }
 
     @Override

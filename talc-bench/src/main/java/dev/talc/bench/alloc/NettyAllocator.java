@@ -92,20 +92,12 @@ public final class NettyAllocator extends AbstractBenchAllocator {
         } catch (OutOfMemoryError e) {
             return FAILED;
         }
-        int slot = table.acquire(buf, address);
-        if (slot < 0) {
-            buf.release();
-            return FAILED;
-        }
-        return slot;
+        return table.handle(buf, address, ByteBuf::release);
     }
 
     @Override
     public void free(long handle, long size, long align) {
-        int slot = (int) handle;
-        ByteBuf buf = table.object(slot);
-        table.release(slot);
-        buf.release();
+        table.release((int) handle).release();
     }
 
     @Override

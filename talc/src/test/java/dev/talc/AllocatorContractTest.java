@@ -26,27 +26,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The allocation contract every {@link TalcAllocator} keeps, written against the interface only; one
  * subclass per implementation (JCTools style) says how to make one over a given memory.
  */
-abstract class AllocatorContractTest {
+abstract class AllocatorContractTest extends Fixtures.FreshMemory {
     static final long MEMORY_BYTES = 1 << 20;
 
-    Arena arena;
-    MemorySegment memory;
     TalcAllocator allocator;
+
+    AllocatorContractTest() {
+        super(MEMORY_BYTES, Arena::ofShared);
+    }
 
     /** Makes the allocator under test over the whole of {@code memory}. */
     abstract TalcAllocator create(MemorySegment memory);
 
     @BeforeEach
     void setUp() {
-        arena = Arena.ofShared();
-        memory = arena.allocate(MEMORY_BYTES, 4096);
         allocator = create(memory);
     }
 
     @AfterEach
     void tearDown() {
-        allocator.verify();
-        arena.close();
+        allocator.verify(); // before the memory is closed
     }
 
     private long offsetOf(MemorySegment block) {

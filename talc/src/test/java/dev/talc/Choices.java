@@ -48,7 +48,16 @@ interface Choices {
     }
 
     static Choices seeded(long seed) {
-        return new Seeded(new SplittableRandom(seed));
+        return new Seeded(new SplittableRandom(seed), false);
+    }
+
+    /**
+     * Decisions from {@code random} that draw from it for every decision, even one with a single outcome
+     * (which {@link #seeded} answers without drawing): the same sequence as calling {@code random} directly,
+     * so that a seed of the soak still runs what it ran before the soak used {@link Choices}.
+     */
+    static Choices drawingAlways(SplittableRandom random) {
+        return new Seeded(random, true);
     }
 
     /** Decisions read from a fuzzer input; when the input is used up, every decision is its minimum. */
@@ -80,12 +89,17 @@ interface Choices {
         }
     }
 
-    /** Decisions from a seeded {@link SplittableRandom}: reproducible runs of any length. */
+    /**
+     * Decisions from a seeded {@link SplittableRandom}: reproducible runs of any length. Unless
+     * {@code drawingAlways}, a decision with a single outcome is answered without drawing.
+     */
     final class Seeded implements Choices {
         private final SplittableRandom random;
+        private final boolean drawingAlways;
 
-        Seeded(SplittableRandom random) {
+        Seeded(SplittableRandom random, boolean drawingAlways) {
             this.random = random;
+            this.drawingAlways = drawingAlways;
         }
 
         @Override
@@ -95,12 +109,12 @@ interface Choices {
 
         @Override
         public int nextInt(int bound) {
-            return bound <= 1 ? 0 : random.nextInt(bound);
+            return bound <= 1 && !drawingAlways ? 0 : random.nextInt(bound);
         }
 
         @Override
         public long nextLong(long min, long max) {
-            if (min >= max) {
+            if (min >= max && !drawingAlways) {
                 return min;
             }
             return max == Long.MAX_VALUE ? random.nextLong(min, max) : random.nextLong(min, max + 1);

@@ -5,10 +5,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.AfterAll;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,11 +31,10 @@ class ConcurrentTalcFuzzTest {
         try {
             ConcurrentTalc talc = ConcurrentTalc.builder(guarded.inner()).shards(1 + in.nextInt(8))
                     .checked(in.percent(25)).build();
-            Run run = new Run(talc, in, bytes);
+            Run run = new Run(talc, in);
             for (int step = 0; step < MAX_STEPS && in.hasMore(); step++) {
                 run.step();
-                talc.verify();
-                run.blocks.checkStats(talc.stats());
+                run.check();
             }
             run.finish();
             guarded.checkGuards();
@@ -58,27 +53,15 @@ class ConcurrentTalcFuzzTest {
     }
 
     /** One input's run against the model. */
-    static final class Run {
-        final ConcurrentTalc talc;
-        final Choices in;
-        final long bytes;
-        final MemorySegment memory;
-        final LiveBlocks blocks;
-        final List<Span> whole;
+    static final class Run extends AllocatorWorkload<ConcurrentTalc> {
         final long shardBytes;
-        final Deque<TalcWorkload.Freed> freed = new ArrayDeque<>();
         long operations;
         long failed;
         long crossShard;
 
-        Run(ConcurrentTalc talc, Choices in, long bytes) {
-            this.talc = talc;
-            this.in = in;
-            this.bytes = bytes;
-            this.memory = talc.memory();
-            this.blocks = new LiveBlocks(memory);
-            this.whole = List.of(new Span(0, bytes));
-            this.shardBytes = bytes / talc.shardCount();
+        Run(ConcurrentTalc talc, Choices in) {
+            super(talc, in, REMEMBERED);
+            this.shardBytes = memoryBytes / talc.shardCount();
         }
 
         void step() {
@@ -91,7 +74,7 @@ class ConcurrentTalcFuzzTest {
             } else if (action < 75) {
                 reallocate();
             } else if (action < 82) {
-                grow();
+                growInPlace();
             } else if (action < 88) {
                 shrink();
             } else if (action < 95) {
@@ -106,12 +89,17 @@ class ConcurrentTalcFuzzTest {
                 case 0 -> 0;
                 case 1, 2 -> in.nextLong(1, 256);
                 case 3 -> in.nextLong(1, 8192);
-                default -> in.logUniform(bytes + bytes / 8); // often more than one shard holds
+                default -> in.logUniform(memoryBytes + memoryBytes / 8); // often more than one shard holds
             };
         }
 
         long alignment() {
             return in.percent(80) ? 1L << in.nextInt(5) : 32L << in.nextInt(12);
+        }
+
+        @Override
+        long growth() {
+            return in.logUniform(memoryBytes);
         }
 
         void allocate() {
@@ -122,7 +110,7 @@ class ConcurrentTalcFuzzTest {
                 offset = talc.tryAllocate(size, alignment);
             } else {
                 try {
-                    offset = talc.allocate(size, alignment).address() - memory.address();
+                    offset = offsetOf(talc.allocate(size, alignment));
                 } catch (OutOfMemoryError e) {
                     offset = -1;
                 }
@@ -138,44 +126,19 @@ class ConcurrentTalcFuzzTest {
             added(new LiveBlocks.Block(offset, size, alignment, LiveBlocks.seed(in)));
         }
 
-        private void added(LiveBlocks.Block block) {
-            blocks.add(block, whole);
+        @Override
+        void added(LiveBlocks.Block block) {
+            super.added(block);
             if (block.size() > shardBytes) {
                 crossShard++;
             }
-            long lo = block.offset() - 32;
-            long hi = block.end() + 64;
-            freed.removeIf(f -> f.offset() - 8 < hi && lo < f.offset() + f.size() + 64);
-        }
-
-        private void forget(LiveBlocks.Block block) {
-            if (freed.size() == 64) {
-                freed.removeFirst();
-            }
-            freed.addLast(new TalcWorkload.Freed(block.offset(), block.size(), block.alignment()));
-        }
-
-        void free() {
-            if (blocks.isEmpty()) {
-                return;
-            }
-            int index = in.nextInt(blocks.size());
-            LiveBlocks.Block block = blocks.get(index);
-            blocks.checkIntact(block);
-            if (in.nextBoolean()) {
-                talc.free(block.offset(), block.size());
-            } else {
-                talc.free(memory.asSlice(block.offset(), block.size()));
-            }
-            blocks.remove(index);
-            forget(block);
         }
 
         void reallocate() {
-            if (blocks.isEmpty()) {
+            int index = pickLive();
+            if (index < 0) {
                 return;
             }
-            int index = in.nextInt(blocks.size());
             LiveBlocks.Block block = blocks.get(index);
             long newSize = size();
             long moved;
@@ -183,10 +146,10 @@ class ConcurrentTalcFuzzTest {
             if (in.nextBoolean()) {
                 moved = talc.tryReallocate(block.offset(), block.size(), alignment, newSize);
             } else {
-                MemorySegment old = memory.asSlice(block.offset(), block.size());
+                MemorySegment old = segmentOf(block);
                 alignment = Math.min(Talc.maxByteAlignment(old), Talc.IMPLIED_ALIGNMENT);
                 try {
-                    moved = talc.reallocate(old, newSize).address() - memory.address();
+                    moved = offsetOf(talc.reallocate(old, newSize));
                 } catch (OutOfMemoryError e) {
                     moved = -1;
                 }
@@ -199,51 +162,16 @@ class ConcurrentTalcFuzzTest {
             resized(index, block, moved, newSize, alignment);
         }
 
-        private void resized(int index, LiveBlocks.Block block, long offset, long newSize, long alignment) {
-            assertTrue(blocks.intact(block, offset, Math.min(block.size(), newSize)), () -> "contents lost: " + block);
-            blocks.remove(index);
-            if (offset != block.offset()) {
-                forget(block);
-            }
-            added(new LiveBlocks.Block(offset, newSize, alignment, LiveBlocks.seed(in)));
-        }
-
-        void grow() {
-            if (blocks.isEmpty()) {
-                return;
-            }
-            int index = in.nextInt(blocks.size());
-            LiveBlocks.Block block = blocks.get(index);
-            long newSize = block.size() + in.logUniform(bytes);
-            if (talc.tryGrowInPlace(block.offset(), block.size(), newSize)) {
-                resized(index, block, block.offset(), newSize, block.alignment());
-            }
-        }
-
-        void shrink() {
-            if (blocks.isEmpty()) {
-                return;
-            }
-            int index = in.nextInt(blocks.size());
-            LiveBlocks.Block block = blocks.get(index);
-            long newSize = in.nextLong(0, block.size());
-            talc.shrink(block.offset(), block.size(), newSize);
-            assertTrue(blocks.intact(block, block.offset(), newSize));
-            blocks.remove(index);
-            blocks.add(new LiveBlocks.Block(block.offset(), newSize, block.alignment(), block.seed()), whole);
-        }
-
         /** A second free of a block whose memory was not handed out again: always rejected, nothing changed. */
         void doubleFree() {
-            if (freed.isEmpty()) {
-                return;
+            Freed f = pick(freed);
+            if (f != null) {
+                rejected(() -> talc.free(f.offset(), f.size()));
             }
-            TalcWorkload.Freed f = new ArrayList<>(freed).get(in.nextInt(freed.size()));
-            rejected(() -> talc.free(f.offset(), f.size()));
         }
 
         void outside() {
-            long offset = in.nextBoolean() ? -8 * (1 + in.logUniform(1 << 20)) : bytes + in.logUniform(1L << 40);
+            long offset = in.nextBoolean() ? -8 * (1 + in.logUniform(1 << 20)) : memoryBytes + in.logUniform(1L << 40);
             rejected(() -> talc.free(offset, in.logUniform(4096)));
         }
 
@@ -258,19 +186,10 @@ class ConcurrentTalcFuzzTest {
 
         /** Frees everything; then nearly the whole memory must fit in one block again. */
         void finish() {
-            blocks.checkAll();
-            while (!blocks.isEmpty()) {
-                LiveBlocks.Block block = blocks.remove(blocks.size() - 1);
-                talc.free(block.offset(), block.size());
-            }
-            talc.verify();
-            TalcStats stats = talc.stats();
-            assertEquals(0, stats.allocationCount());
-            assertEquals(0, stats.allocatedBytes());
-            assertEquals(stats.totalAllocationCount(), stats.totalFreeCount());
-            long whole = bytes - 1024;
+            freeAll();
+            long whole = memoryBytes - 1024;
             long offset = talc.tryAllocate(whole, 8);
-            assertTrue(offset >= 0, () -> "after freeing everything, " + whole + " of " + bytes + " bytes do not fit: "
+            assertTrue(offset >= 0, () -> "after freeing everything, " + whole + " of " + memoryBytes + " bytes do not fit: "
                     + talc.stats());
             talc.free(offset, whole);
             talc.verify();

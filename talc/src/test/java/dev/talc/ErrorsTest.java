@@ -1,7 +1,5 @@
 package dev.talc;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,26 +23,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * DESIGN §4: every misuse gets the documented exception with {@code key=value} detail and changes
  * nothing: stats identical, heaps identical, {@code verify()} passes, every live block's pattern intact.
  */
-class ErrorsTest {
+class ErrorsTest extends Fixtures.FreshMemory {
     private static final long MEMORY_BYTES = 64 << 10;
     private static final Span HEAP = new Span(4096, 32768);
 
-    private Arena arena;
-    private MemorySegment memory;
     private Talc talc;
     private final List<Fixtures.Live> live = new ArrayList<>();
 
-    @BeforeEach
-    void setUp() {
-        arena = Arena.ofShared();
-        memory = arena.allocate(MEMORY_BYTES, 4096);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
+    ErrorsTest() {
+        super(MEMORY_BYTES, Arena::ofShared);
     }
 
     /** A heap with live blocks of many sizes and alignments, and (optionally) chunks in the quick bins. */

@@ -1,15 +1,57 @@
 package dev.talc;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Small helpers shared by the core tests: fill patterns over blocks and checks that they are intact. */
+/**
+ * Small helpers shared by the core tests: fresh native memory for each test, fill patterns over blocks and
+ * checks that they are intact.
+ */
 final class Fixtures {
     private Fixtures() {}
+
+    /**
+     * A test class whose every test gets fresh native memory: {@link #memory}, 4096-aligned (so addresses
+     * and offsets agree mod 4096), from a new {@link #arena} opened before the test and closed after it,
+     * unless the test closed it itself.
+     */
+    abstract static class FreshMemory {
+        private final long bytes;
+        private final Supplier<Arena> arenas;
+        Arena arena;
+        MemorySegment memory;
+
+        /**
+         * @param bytes  the size of the memory
+         * @param arenas the kind of arena, e.g. {@code Arena::ofShared}
+         */
+        FreshMemory(long bytes, Supplier<Arena> arenas) {
+            this.bytes = bytes;
+            this.arenas = arenas;
+        }
+
+        @BeforeEach
+        final void openMemory() {
+            arena = arenas.get();
+            memory = arena.allocate(bytes, 4096);
+        }
+
+        @AfterEach
+        final void closeMemory() {
+            if (arena.scope().isAlive()) {
+                arena.close();
+            }
+        }
+    }
 
     /** A live block of a test, with the byte every one of its bytes was filled with. */
     record Live(long offset, long size, byte pattern) {}

@@ -1,11 +1,9 @@
 package dev.talc;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,23 +15,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Heaps: claim, extend, truncate, and the spans that describe them, with {@code verify()} after each step. */
-class HeapsTest {
+class HeapsTest extends Fixtures.FreshMemory {
     private static final long MEMORY_BYTES = 256 << 10;
 
-    private Arena arena;
-    private MemorySegment memory;
     private Talc talc;
+
+    HeapsTest() {
+        super(MEMORY_BYTES, Arena::ofConfined);
+    }
 
     @BeforeEach
     void setUp() {
-        arena = Arena.ofConfined();
-        memory = arena.allocate(MEMORY_BYTES, 4096);
         talc = new Talc(memory);
-    }
-
-    @AfterEach
-    void tearDown() {
-        arena.close();
     }
 
     // ---- claim ---------------------------------------------------------------------------------

@@ -2,7 +2,6 @@ package dev.talc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -117,14 +116,14 @@ final class MisuseWorkload {
     // =============================================================================================
 
     private void doubleFree() {
-        TalcWorkload.Freed f = pickFreed(w.freed);
+        TalcWorkload.Freed f = w.pick(w.freed);
         if (f != null) {
             attempt(classify(f), blockCall(f.offset(), f.size(), 0, 2));
         }
     }
 
     private void resizeFreed() {
-        TalcWorkload.Freed f = pickFreed(w.freed);
+        TalcWorkload.Freed f = w.pick(w.freed);
         if (f != null) {
             MisuseClass cls = classify(f);
             attempt(cls.alwaysRejected && cls.name().startsWith("DOUBLE_FREE") ? MisuseClass.FREED_BLOCK_RESIZED : cls,
@@ -133,7 +132,7 @@ final class MisuseWorkload {
     }
 
     private void staleBlock() {
-        TalcWorkload.Freed f = pickFreed(w.reused);
+        TalcWorkload.Freed f = w.pick(w.reused);
         if (f == null) {
             return;
         }
@@ -175,10 +174,10 @@ final class MisuseWorkload {
     }
 
     private void releasedHeap() {
-        if (w.released.isEmpty()) {
+        Span span = w.pick(w.released);
+        if (span == null) {
             return;
         }
-        Span span = new ArrayList<>(w.released).get(in.nextInt(w.released.size()));
         if (talc.heaps().stream().anyMatch(h -> h.overlaps(span))) {
             return; // claimed again since
         }
@@ -369,13 +368,6 @@ final class MisuseWorkload {
 
     private LiveBlocks.Block pickLive() {
         return w.blocks.isEmpty() ? null : w.blocks.get(in.nextInt(w.blocks.size()));
-    }
-
-    private TalcWorkload.Freed pickFreed(java.util.Deque<TalcWorkload.Freed> freed) {
-        if (freed.isEmpty()) {
-            return null;
-        }
-        return new ArrayList<>(freed).get(in.nextInt(freed.size()));
     }
 
     /**

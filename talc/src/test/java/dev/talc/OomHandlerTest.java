@@ -1,7 +1,5 @@
 package dev.talc;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,21 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a Talc does when nothing fits: the built-in handlers, and custom handlers that misbehave. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a handler bug must fail, not hang the build
-class OomHandlerTest {
+class OomHandlerTest extends Fixtures.FreshMemory {
     private static final long MEMORY_BYTES = 1 << 20;
 
-    private Arena arena;
-    private MemorySegment memory;
-
-    @BeforeEach
-    void setUp() {
-        arena = Arena.ofShared();
-        memory = arena.allocate(MEMORY_BYTES, 4096);
-    }
-
-    @AfterEach
-    void tearDown() {
-        arena.close();
+    OomHandlerTest() {
+        super(MEMORY_BYTES, Arena::ofShared);
     }
 
     /** A heap of 4 KiB holding three live blocks larger than the quick bins keep, each with a pattern. */

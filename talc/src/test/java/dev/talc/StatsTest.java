@@ -2,7 +2,6 @@ package dev.talc;
 
 import java.util.Locale;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,19 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * chunk layout: chunk = max(align8(size) + 8, 32), padding of 32 bytes or more becomes a gap, chunks
  * of at most 1024 bytes are cached in quick bins when freed (free memory, one fragment each).
  */
-class StatsTest {
-    private Arena arena;
+class StatsTest extends Fixtures.FreshMemory {
     private Talc talc;
+
+    StatsTest() {
+        super(64 << 10, Arena::ofConfined);
+    }
 
     @BeforeEach
     void setUp() {
-        arena = Arena.ofConfined();
-        talc = new Talc(arena.allocate(64 << 10, 4096)); // addresses and offsets agree mod 4096
-    }
-
-    @AfterEach
-    void tearDown() {
-        arena.close();
+        talc = new Talc(memory);
     }
 
     private void expect(String step, long allocationCount, long allocatedBytes, long availableBytes, long claimedBytes,

@@ -27,22 +27,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * again ({@link #freed}: a second free of these must always be rejected), freed blocks whose memory was
  * reused ({@link #reused}), and spans released by truncation ({@link #released}).
  */
-final class TalcWorkload {
-    /** A block that was freed: where, how large, how aligned. */
-    record Freed(long offset, long size, long alignment) {}
-
-    private static final int REMEMBERED = 64;
+final class TalcWorkload extends AllocatorWorkload<Talc> {
     /** Sizes of the memories the workloads run over: a few KiB to a few MiB. */
     static final long[] MEMORY_SIZES = {4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20};
 
-    final Talc talc;
     final GuardedMemory guarded;
-    final MemorySegment memory;
-    final long memoryBytes;
-    final Choices in;
-    final LiveBlocks blocks;
     final TestHandler handler;
-    final Deque<Freed> freed = new ArrayDeque<>();
     final Deque<Freed> reused = new ArrayDeque<>();
     final Deque<Span> released = new ArrayDeque<>();
 
@@ -51,12 +41,8 @@ final class TalcWorkload {
     long largestAllocation;
 
     TalcWorkload(Talc talc, GuardedMemory guarded, Choices in, TestHandler handler) {
-        this.talc = talc;
+        super(talc, in, REMEMBERED);
         this.guarded = guarded;
-        this.memory = talc.memory();
-        this.memoryBytes = memory.byteSize();
-        this.in = in;
-        this.blocks = new LiveBlocks(memory);
         this.handler = handler;
     }
 
@@ -125,10 +111,15 @@ final class TalcWorkload {
         }
     }
 
-    /** {@code verify()} and the counters against the model. */
-    void check() {
-        talc.verify();
-        blocks.checkStats(talc.stats());
+    /** Blocks lie in the heaps Talc lists. */
+    @Override
+    List<Span> blockHeaps() {
+        return talc.heaps();
+    }
+
+    @Override
+    long growth() {
+        return in.logUniform(Math.min(memoryBytes, 1 << 20));
     }
 
     long blockSize() {
@@ -224,66 +215,23 @@ final class TalcWorkload {
                 s.totalAllocationCount(), s.totalAllocatedBytes(), s.totalFreeCount(), s.totalHeapCount(), s.totalClaimedBytes());
     }
 
-    /** Records a new (or resized) block, after checking it, and forgets freed blocks whose memory it took. */
+    @Override
     void added(LiveBlocks.Block block) {
-        blocks.add(block, talc.heaps());
+        super.added(block);
         largestAllocation = Math.max(largestAllocation, block.size());
-        handedOut(block.offset(), block.size());
     }
 
-    /**
-     * Moves to {@link #reused} every freed block whose metadata words could lie in the chunk of a block
-     * now at {@code [offset, offset + size)}: a chunk may start up to 24 bytes below its block and end
-     * up to 56 bytes above it, and a free reads words from the block's start to 56 bytes past its end.
-     */
-    void handedOut(long offset, long size) {
-        long lo = offset - 32;
-        long hi = offset + size + 64;
-        freed.removeIf(f -> {
-            boolean overlaps = f.offset() - 8 < hi && lo < f.offset() + f.size() + 64;
-            if (overlaps) {
-                remember(reused, f);
-            }
-            return overlaps;
-        });
-    }
-
-    static <T> void remember(Deque<T> deque, T item) {
-        if (deque.size() == REMEMBERED) {
-            deque.removeFirst();
-        }
-        deque.addLast(item);
-    }
-
-    long offsetOf(MemorySegment block) {
-        return block.address() - memory.address();
-    }
-
-    MemorySegment segmentOf(LiveBlocks.Block block) {
-        return memory.asSlice(block.offset(), block.size());
-    }
-
-    void free() {
-        if (blocks.isEmpty()) {
-            return;
-        }
-        int index = in.nextInt(blocks.size());
-        LiveBlocks.Block block = blocks.get(index);
-        blocks.checkIntact(block);
-        if (in.nextBoolean()) {
-            talc.free(block.offset(), block.size());
-        } else {
-            talc.free(segmentOf(block));
-        }
-        blocks.remove(index);
-        remember(freed, new Freed(block.offset(), block.size(), block.alignment()));
+    /** Kept in {@link #reused}, for the misuse workload. */
+    @Override
+    void reused(Freed f) {
+        remember(reused, f, REMEMBERED);
     }
 
     void reallocate() {
-        if (blocks.isEmpty()) {
+        int index = pickLive();
+        if (index < 0) {
             return;
         }
-        int index = in.nextInt(blocks.size());
         LiveBlocks.Block block = blocks.get(index);
         long newSize = blockSize();
         long alignment = in.percent(80) ? block.alignment() : alignment();
@@ -299,10 +247,10 @@ final class TalcWorkload {
     }
 
     void reallocateSegment() {
-        if (blocks.isEmpty()) {
+        int index = pickLive();
+        if (index < 0) {
             return;
         }
-        int index = in.nextInt(blocks.size());
         LiveBlocks.Block block = blocks.get(index);
         long newSize = blockSize();
         boolean implied = in.nextBoolean();
@@ -323,44 +271,16 @@ final class TalcWorkload {
         resized(index, block, offsetOf(moved), newSize, alignment);
     }
 
-    /** The block at {@code index} is now {@code [offset, offset + newSize)}: its old contents must be there. */
-    private void resized(int index, LiveBlocks.Block block, long offset, long newSize, long alignment) {
-        long kept = Math.min(block.size(), newSize);
-        assertTrue(blocks.intact(block, offset, kept), () -> "contents lost moving " + block + " to " + offset);
-        blocks.remove(index);
-        if (offset != block.offset()) {
-            remember(freed, new Freed(block.offset(), block.size(), block.alignment()));
-        }
-        added(new LiveBlocks.Block(offset, newSize, alignment, LiveBlocks.seed(in)));
-    }
-
-    void growInPlace() {
-        if (blocks.isEmpty()) {
-            return;
-        }
-        int index = in.nextInt(blocks.size());
-        LiveBlocks.Block block = blocks.get(index);
-        long newSize = block.size() + in.logUniform(Math.min(memoryBytes, 1 << 20));
+    /** A failed growth changes nothing. */
+    @Override
+    boolean tryGrowInPlace(LiveBlocks.Block block, long newSize) {
         TalcStats before = talc.stats();
-        if (talc.tryGrowInPlace(block.offset(), block.size(), newSize)) {
-            resized(index, block, block.offset(), newSize, block.alignment());
-        } else {
-            assertEquals(before, talc.stats(), "a failed growth changed the heap");
-            blocks.checkIntact(block);
+        if (super.tryGrowInPlace(block, newSize)) {
+            return true;
         }
-    }
-
-    void shrink() {
-        if (blocks.isEmpty()) {
-            return;
-        }
-        int index = in.nextInt(blocks.size());
-        LiveBlocks.Block block = blocks.get(index);
-        long newSize = in.nextLong(0, block.size());
-        talc.shrink(block.offset(), block.size(), newSize);
-        assertTrue(blocks.intact(block, block.offset(), newSize), () -> "contents lost shrinking " + block);
-        blocks.remove(index);
-        blocks.add(new LiveBlocks.Block(block.offset(), newSize, block.alignment(), block.seed()), talc.heaps());
+        assertEquals(before, talc.stats(), "a failed growth changed the heap");
+        blocks.checkIntact(block);
+        return false;
     }
 
     /** Claims a random span of memory; the oracle knows whether the claim must succeed. */
@@ -423,7 +343,7 @@ final class TalcWorkload {
         if (now.isEmpty()) {
             assertTrue(allocated.isEmpty(), () -> "released a heap with live blocks: " + heap);
             assertFalse(talc.heaps().contains(heap));
-            remember(released, heap);
+            remember(released, heap, REMEMBERED);
         } else {
             assertTrue(heap.contains(now) && now.contains(wanted.isEmpty() ? Span.empty() : wanted.wordAlignOutward()),
                     () -> heap + " -> " + wanted + " = " + now);
@@ -431,10 +351,10 @@ final class TalcWorkload {
             assertFalse(blocks.anyOutside(heap, now), () -> "a live block was cut off: " + heap + " -> " + now);
             assertTrue(talc.heaps().contains(now));
             if (now.base() > heap.base()) {
-                remember(released, new Span(heap.base(), now.base()));
+                remember(released, new Span(heap.base(), now.base()), REMEMBERED);
             }
             if (now.acme() < heap.acme()) {
-                remember(released, new Span(now.acme(), heap.acme()));
+                remember(released, new Span(now.acme(), heap.acme()), REMEMBERED);
             }
         }
     }
@@ -475,11 +395,7 @@ final class TalcWorkload {
             talc.free(block.offset(), block.size());
             blocks.remove(index);
         }
-        talc.verify();
-        TalcStats stats = talc.stats();
-        assertEquals(0, stats.allocationCount());
-        assertEquals(0, stats.allocatedBytes());
-        assertEquals(stats.totalAllocationCount(), stats.totalFreeCount());
+        TalcStats stats = checkNothingAllocated();
         assertEquals(stats.claimedBytes() - 8L * stats.heapCount(), stats.availableBytes());
         for (Span heap : talc.heaps()) {
             assertTrue(talc.allocatedSpan(heap).isEmpty(), () -> "live memory left in " + heap);

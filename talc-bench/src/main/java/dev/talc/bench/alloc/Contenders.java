@@ -81,8 +81,8 @@ public final class Contenders {
     public static List<AllocatorFactory> talcFactories() {
         return List.of(
                 new AllocatorFactory(TALC, false, true, TalcAdapter::new),
-                new AllocatorFactory(CONCURRENT_TALC, true, true, bytes -> new ConcurrentTalcAdapter(bytes, false)),
-                new AllocatorFactory(TALC_GLOBAL_LOCK, true, true, bytes -> new ConcurrentTalcAdapter(bytes, true)));
+                new AllocatorFactory(CONCURRENT_TALC, true, true, bytes -> TalcAdapter.concurrent(bytes, false)),
+                new AllocatorFactory(TALC_GLOBAL_LOCK, true, true, bytes -> TalcAdapter.concurrent(bytes, true)));
     }
 
     /** Every contender, in table order: Talc's forms, then the peers in {@link Peers#all()} order. */

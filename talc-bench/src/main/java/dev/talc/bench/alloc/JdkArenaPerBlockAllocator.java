@@ -13,7 +13,7 @@ import java.lang.foreign.Arena;
  * arenas must be closed by their owner thread: used by one thread at a time. Memory comes from malloc,
  * without a fixed bound.
  */
-public final class JdkArenaPerBlockAllocator implements BenchAllocator {
+public final class JdkArenaPerBlockAllocator extends AbstractBenchAllocator {
 
     static final String NOTES = "One Arena.ofConfined() per block: handles are slots in an adapter table (arena plus"
             + " address). Alignment is native (allocate(size, align)); the JDK zeroes every block and over-allocates"
@@ -23,19 +23,8 @@ public final class JdkArenaPerBlockAllocator implements BenchAllocator {
 
     private final SlotTable<Arena> table = new SlotTable<>(false);
 
-    @Override
-    public String name() {
-        return "JDK Arena per block";
-    }
-
-    @Override
-    public String notes() {
-        return NOTES;
-    }
-
-    @Override
-    public boolean threadSafe() {
-        return false;
+    public JdkArenaPerBlockAllocator() {
+        super("JDK Arena per block", NOTES, false);
     }
 
     @Override
@@ -48,51 +37,23 @@ public final class JdkArenaPerBlockAllocator implements BenchAllocator {
             arena.close();
             return FAILED;
         }
-        int slot = table.acquire(arena, address);
-        if (slot < 0) {
-            arena.close();
-            return FAILED;
-        }
-        return slot;
+        return table.handle(arena, address, Arena::close);
     }
 
     @Override
     public void free(long handle, long size, long align) {
-        int slot = (int) handle;
-        Arena arena = table.object(slot);
-        table.release(slot);
-        arena.close();
+        table.release((int) handle).close();
     }
 
     @Override
     public long reallocate(long handle, long oldSize, long align, long newSize) {
-        long moved = allocate(newSize, align);
-        if (moved == FAILED) {
-            return FAILED;
-        }
-        Mem.copy(table.address((int) handle), table.address((int) moved), Math.min(oldSize, newSize));
-        free(handle, oldSize, align);
-        return moved;
+        return reallocateByCopy(handle, oldSize, align, newSize);
     }
 
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        Mem.putByte(table.address((int) handle) + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return Mem.getByte(table.address((int) handle) + offset);
-    }
-
+    /** Handles are slots in the table. */
     @Override
     public long address(long handle) {
         return table.address((int) handle);
-    }
-
-    @Override
-    public long arenaBytes() {
-        return -1;
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.lang.foreign.SegmentAllocator;
  * counts what was never freed. Alignment is native. Exhaustion throws IndexOutOfBoundsException, caught as
  * a failure. Not thread-safe.
  */
-public final class JdkSlicingAllocator implements BenchAllocator {
+public final class JdkSlicingAllocator extends AbstractBenchAllocator {
 
     static final String NOTES = "A bump pointer that never reuses memory: free is a no-op, realloc is allocate+copy"
             + " (the old block stays used), so it fails as soon as the arena has been handed out once, and its heap"
@@ -25,24 +25,10 @@ public final class JdkSlicingAllocator implements BenchAllocator {
     private final SegmentAllocator slicer;
 
     public JdkSlicingAllocator(long arenaBytes) {
+        super("JDK slicingAllocator", NOTES, false);
         this.bytes = arenaBytes;
         this.region = ArenaPool.acquire(arenaBytes); // zeroed and touched
         this.slicer = SegmentAllocator.slicingAllocator(region);
-    }
-
-    @Override
-    public String name() {
-        return "JDK slicingAllocator";
-    }
-
-    @Override
-    public String notes() {
-        return NOTES;
-    }
-
-    @Override
-    public boolean threadSafe() {
-        return false;
     }
 
     @Override
@@ -61,27 +47,7 @@ public final class JdkSlicingAllocator implements BenchAllocator {
 
     @Override
     public long reallocate(long handle, long oldSize, long align, long newSize) {
-        long moved = allocate(newSize, align);
-        if (moved == FAILED) {
-            return FAILED;
-        }
-        Mem.copy(handle, moved, Math.min(oldSize, newSize));
-        return moved;
-    }
-
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        Mem.putByte(handle + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return Mem.getByte(handle + offset);
-    }
-
-    @Override
-    public long address(long handle) {
-        return handle;
+        return reallocateByCopy(handle, oldSize, align, newSize); // the free in it does nothing
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.lwjgl.system.jemalloc.JEmalloc;
  * under 16 bytes, above 16 otherwise), sdallocx takes the size back (sized free). Called through LWJGL's JNI bindings (a JNI transition per call). Thread-safe. Memory comes
  * from the OS, without a fixed bound.
  */
-public final class JemallocAllocator implements BenchAllocator {
+public final class JemallocAllocator extends AbstractBenchAllocator {
 
     static final String NOTES = "Everything native: mallocx and rallocx take the alignment as a flag (needed above 8"
             + " bytes for blocks under 16 bytes, above 16 otherwise), sdallocx takes the size back (sized free). Called through LWJGL's JNI bindings (a JNI transition per call)."
@@ -29,23 +29,9 @@ public final class JemallocAllocator implements BenchAllocator {
 
     /** @throws UnsatisfiedLinkError (or another LinkageError) when the native library cannot load */
     public JemallocAllocator() {
+        super("jemalloc (LWJGL)", NOTES, true);
         long p = JEmalloc.nje_malloc(8); // loads the library now, not on the first timed call
         JEmalloc.nje_free(p);
-    }
-
-    @Override
-    public String name() {
-        return "jemalloc (LWJGL)";
-    }
-
-    @Override
-    public String notes() {
-        return NOTES;
-    }
-
-    @Override
-    public boolean threadSafe() {
-        return true;
     }
 
     @Override
@@ -63,26 +49,6 @@ public final class JemallocAllocator implements BenchAllocator {
     public long reallocate(long handle, long oldSize, long align, long newSize) {
         long p = JEmalloc.nje_rallocx(handle, Math.max(1, newSize), flags(newSize, align));
         return p == 0 ? FAILED : p;
-    }
-
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        Mem.putByte(handle + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return Mem.getByte(handle + offset);
-    }
-
-    @Override
-    public long address(long handle) {
-        return handle;
-    }
-
-    @Override
-    public long arenaBytes() {
-        return -1;
     }
 
     @Override

@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * cannot keep a larger alignment, so for align &gt; 16 realloc is aligned_alloc+copy+free. Ordinary FFM
  * downcalls (not critical). Thread-safe. Memory comes from the OS, without a fixed bound.
  */
-public final class LibcAllocator implements BenchAllocator {
+public final class LibcAllocator extends AbstractBenchAllocator {
 
     static final String NOTES = "malloc is 16-aligned: align up to 16 uses malloc and realloc, larger ones"
             + " aligned_alloc. realloc cannot keep a larger alignment, so for align > 16 realloc is"
@@ -46,19 +46,8 @@ public final class LibcAllocator implements BenchAllocator {
         return lookup.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
     }
 
-    @Override
-    public String name() {
-        return "JDK malloc (FFM)";
-    }
-
-    @Override
-    public String notes() {
-        return NOTES;
-    }
-
-    @Override
-    public boolean threadSafe() {
-        return true;
+    public LibcAllocator() {
+        super("JDK malloc (FFM)", NOTES, true);
     }
 
     @Override
@@ -87,13 +76,7 @@ public final class LibcAllocator implements BenchAllocator {
             }
             return p == 0 ? FAILED : p;
         }
-        long p = alignedAlloc(align, newSize);
-        if (p == 0) {
-            return FAILED;
-        }
-        Mem.copy(handle, p, Math.min(oldSize, newSize));
-        free(handle, oldSize, align);
-        return p;
+        return reallocateByCopy(handle, oldSize, align, newSize); // allocate is aligned_alloc for these
     }
 
     private static long malloc(long size) {
@@ -120,26 +103,6 @@ public final class LibcAllocator implements BenchAllocator {
             throw e;
         }
         throw new IllegalStateException(t);
-    }
-
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        Mem.putByte(handle + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return Mem.getByte(handle + offset);
-    }
-
-    @Override
-    public long address(long handle) {
-        return handle;
-    }
-
-    @Override
-    public long arenaBytes() {
-        return -1;
     }
 
     @Override

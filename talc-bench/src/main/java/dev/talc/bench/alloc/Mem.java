@@ -46,6 +46,24 @@ final class Mem {
         return (x + align - 1) & -align;
     }
 
+    /**
+     * Alignment by over-allocation for a peer without an alignment parameter, whose blocks are 8-aligned: given
+     * a block of {@code size + align} bytes at {@code address}, returns the first {@code align}-aligned address
+     * at least 8 bytes in (so {@code size} bytes still fit) and keeps {@code original} (what the peer must get
+     * back to free the block) in the 8 bytes just below it, where {@link #headerBelow} finds it: align bytes of
+     * overhead, no side table.
+     */
+    static long alignUpWithHeader(long address, long align, long original) {
+        long aligned = alignUp(address + 8, align);
+        putLong(aligned - 8, original);
+        return aligned;
+    }
+
+    /** What {@link #alignUpWithHeader} kept below the aligned address {@code aligned}. */
+    static long headerBelow(long aligned) {
+        return getLong(aligned - 8);
+    }
+
     static boolean isAligned(long x, long align) {
         return (x & (align - 1)) == 0;
     }

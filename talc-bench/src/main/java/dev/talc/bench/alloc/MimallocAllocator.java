@@ -11,7 +11,7 @@ import org.lwjgl.system.mimalloc.mimalloc;
  * Called through LWJGL's JNI bindings (a JNI transition per call). Thread-safe (threads are set up
  * lazily by mimalloc itself). Memory comes from the OS, without a fixed bound.
  */
-public final class MimallocAllocator implements BenchAllocator {
+public final class MimallocAllocator extends AbstractBenchAllocator {
 
     static final String NOTES = "Everything native: mi_malloc_aligned and mi_realloc_aligned take the alignment;"
             + " mi_free needs no size. Called through LWJGL's JNI bindings (a JNI transition per call). Thread-safe"
@@ -19,23 +19,9 @@ public final class MimallocAllocator implements BenchAllocator {
 
     /** @throws UnsatisfiedLinkError (or another LinkageError) when the native library cannot load */
     public MimallocAllocator() {
+        super("mimalloc (LWJGL)", NOTES, true);
         long p = mimalloc.nmi_malloc(8); // loads the library now, not on the first timed call
         mimalloc.nmi_free(p);
-    }
-
-    @Override
-    public String name() {
-        return "mimalloc (LWJGL)";
-    }
-
-    @Override
-    public String notes() {
-        return NOTES;
-    }
-
-    @Override
-    public boolean threadSafe() {
-        return true;
     }
 
     @Override
@@ -53,26 +39,6 @@ public final class MimallocAllocator implements BenchAllocator {
     public long reallocate(long handle, long oldSize, long align, long newSize) {
         long p = mimalloc.nmi_realloc_aligned(handle, newSize, align);
         return p == 0 ? FAILED : p;
-    }
-
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        Mem.putByte(handle + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return Mem.getByte(handle + offset);
-    }
-
-    @Override
-    public long address(long handle) {
-        return handle;
-    }
-
-    @Override
-    public long arenaBytes() {
-        return -1;
     }
 
     @Override

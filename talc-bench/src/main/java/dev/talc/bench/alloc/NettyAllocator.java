@@ -25,7 +25,7 @@ import io.netty.util.internal.PlatformDependent;
  * run with --sun-misc-unsafe-memory-access=allow: Netty's Unsafe is on (the JVM allows sun.misc.Unsafe
  * memory access): Unsafe direct buffers.
  */
-public final class NettyAllocator implements BenchAllocator {
+public final class NettyAllocator extends AbstractBenchAllocator {
 
     static final String NOTES_BASE = "Blocks are ByteBuf objects: handles are slots in an adapter table (buffer plus"
             + " address; a short lock on acquire and release). No alignment parameter (blocks were 16-aligned in tests):"
@@ -46,17 +46,16 @@ public final class NettyAllocator implements BenchAllocator {
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
 
-    private final boolean adaptive;
     private final ByteBufAllocator allocator;
     private final SlotTable<ByteBuf> table = new SlotTable<>(true);
-    private final String notes;
 
     /**
      * @param adaptive AdaptiveByteBufAllocator instead of PooledByteBufAllocator
      * @throws IllegalStateException when direct buffers expose no memoryAddress() on this JVM
      */
     public NettyAllocator(boolean adaptive) {
-        this.adaptive = adaptive;
+        super(adaptive ? "Netty adaptive" : "Netty pooled",
+                NOTES_BASE + (PlatformDependent.hasUnsafe() ? NOTES_UNSAFE : NOTES_NO_UNSAFE), true);
         this.allocator = adaptive ? new AdaptiveByteBufAllocator(true, true) : new PooledByteBufAllocator(true);
         ByteBuf probe = allocator.directBuffer(64);
         try {
@@ -68,22 +67,6 @@ public final class NettyAllocator implements BenchAllocator {
         } finally {
             probe.release();
         }
-        this.notes = NOTES_BASE + (PlatformDependent.hasUnsafe() ? NOTES_UNSAFE : NOTES_NO_UNSAFE);
-    }
-
-    @Override
-    public String name() {
-        return adaptive ? "Netty adaptive" : "Netty pooled";
-    }
-
-    @Override
-    public String notes() {
-        return notes;
-    }
-
-    @Override
-    public boolean threadSafe() {
-        return true;
     }
 
     @Override
@@ -109,20 +92,12 @@ public final class NettyAllocator implements BenchAllocator {
         } catch (OutOfMemoryError e) {
             return FAILED;
         }
-        int slot = table.acquire(buf, address);
-        if (slot < 0) {
-            buf.release();
-            return FAILED;
-        }
-        return slot;
+        return table.handle(buf, address, ByteBuf::release);
     }
 
     @Override
     public void free(long handle, long size, long align) {
-        int slot = (int) handle;
-        ByteBuf buf = table.object(slot);
-        table.release(slot);
-        buf.release();
+        table.release((int) handle).release();
     }
 
     @Override
@@ -143,33 +118,13 @@ public final class NettyAllocator implements BenchAllocator {
             // Misaligned after moving (never seen): move again below. Should that fail, the old block
             // keeps its contents but not its alignment.
         }
-        long moved = allocate(newSize, align);
-        if (moved == FAILED) {
-            return FAILED;
-        }
-        Mem.copy(table.address(slot), table.address((int) moved), Math.min(oldSize, newSize));
-        free(handle, oldSize, align);
-        return moved;
+        return reallocateByCopy(handle, oldSize, align, newSize);
     }
 
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        Mem.putByte(table.address((int) handle) + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return Mem.getByte(table.address((int) handle) + offset);
-    }
-
+    /** Handles are slots in the table. */
     @Override
     public long address(long handle) {
         return table.address((int) handle);
-    }
-
-    @Override
-    public long arenaBytes() {
-        return -1;
     }
 
     @Override

@@ -23,7 +23,7 @@ import one.nio.mgt.Management;
  * lock each (a random one is tried first), so one block can be at most 1/8 of the arena. Uses
  * sun.misc.Unsafe (JDK 25 warns unless --sun-misc-unsafe-memory-access=allow).
  */
-public final class OneNioAllocator implements BenchAllocator {
+public final class OneNioAllocator extends AbstractBenchAllocator {
 
     private static final String COMMON = "no alignment parameter (blocks are 8-aligned): for align > 8 the adapter allocates"
             + " size+align bytes, rounds the address up and keeps the original pointer in the 8 bytes just below the"
@@ -39,7 +39,6 @@ public final class OneNioAllocator implements BenchAllocator {
     private static final long MAX_REQUEST = (1L << 30) - 64;
     private static final long NATURAL_ALIGN = 8;
 
-    private final boolean multiThreaded;
     private final MemorySegment region;
     private final Malloc malloc;
     private final long capacity;
@@ -49,7 +48,7 @@ public final class OneNioAllocator implements BenchAllocator {
      * @param multiThreaded {@code MallocMT} (8 segments) instead of {@code Malloc}
      */
     public OneNioAllocator(long arenaBytes, boolean multiThreaded) {
-        this.multiThreaded = multiThreaded;
+        super(multiThreaded ? "one-nio MallocMT" : "one-nio Malloc", multiThreaded ? NOTES_MT : NOTES_MALLOC, true);
         this.capacity = arenaBytes & (multiThreaded ? ~63L : ~7L);
         this.region = ArenaPool.acquire(capacity);
         try {
@@ -62,21 +61,6 @@ public final class OneNioAllocator implements BenchAllocator {
     }
 
     @Override
-    public String name() {
-        return multiThreaded ? "one-nio MallocMT" : "one-nio Malloc";
-    }
-
-    @Override
-    public String notes() {
-        return multiThreaded ? NOTES_MT : NOTES_MALLOC;
-    }
-
-    @Override
-    public boolean threadSafe() {
-        return true;
-    }
-
-    @Override
     public long allocate(long size, long align) {
         if (align <= NATURAL_ALIGN) {
             return raw(size);
@@ -85,10 +69,7 @@ public final class OneNioAllocator implements BenchAllocator {
         if (raw == FAILED) {
             return FAILED;
         }
-        // raw is 8-aligned, so the aligned address is at most align bytes in: size bytes still fit.
-        long aligned = Mem.alignUp(raw + 8, align);
-        Mem.putLong(aligned - 8, raw);
-        return aligned;
+        return Mem.alignUpWithHeader(raw, align, raw);
     }
 
     private long raw(long size) {
@@ -104,33 +85,12 @@ public final class OneNioAllocator implements BenchAllocator {
 
     @Override
     public void free(long handle, long size, long align) {
-        malloc.free(align <= NATURAL_ALIGN ? handle : Mem.getLong(handle - 8));
+        malloc.free(align <= NATURAL_ALIGN ? handle : Mem.headerBelow(handle));
     }
 
     @Override
     public long reallocate(long handle, long oldSize, long align, long newSize) {
-        long moved = allocate(newSize, align);
-        if (moved == FAILED) {
-            return FAILED;
-        }
-        Mem.copy(handle, moved, Math.min(oldSize, newSize));
-        free(handle, oldSize, align);
-        return moved;
-    }
-
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        Mem.putByte(handle + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return Mem.getByte(handle + offset);
-    }
-
-    @Override
-    public long address(long handle) {
-        return handle;
+        return reallocateByCopy(handle, oldSize, align, newSize);
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  * rpmalloc: best used from long-lived threads. Called through LWJGL's JNI bindings (a JNI transition per
  * call). Thread-safe. Memory comes from the OS, without a fixed bound.
  */
-public final class RpmallocAllocator implements BenchAllocator {
+public final class RpmallocAllocator extends AbstractBenchAllocator {
 
     static final String NOTES = "Alignment and realloc are native (rpaligned_alloc, rpaligned_realloc). rpmalloc needs"
             + " rpmalloc_initialize() once (done on first use) and rpmalloc_thread_initialize() on every thread before"
@@ -40,6 +40,7 @@ public final class RpmallocAllocator implements BenchAllocator {
 
     /** @throws UnsatisfiedLinkError (or another LinkageError) when the native library cannot load */
     public RpmallocAllocator() {
+        super("rpmalloc (LWJGL)", NOTES, true);
         THREAD_READY.get();
         if (!RPmalloc.rpmalloc_is_thread_initialized()) {
             throw new IllegalStateException("rpmalloc did not initialise the calling thread");
@@ -48,21 +49,6 @@ public final class RpmallocAllocator implements BenchAllocator {
 
     private static void ready() {
         THREAD_READY.get();
-    }
-
-    @Override
-    public String name() {
-        return "rpmalloc (LWJGL)";
-    }
-
-    @Override
-    public String notes() {
-        return NOTES;
-    }
-
-    @Override
-    public boolean threadSafe() {
-        return true;
     }
 
     @Override
@@ -83,26 +69,6 @@ public final class RpmallocAllocator implements BenchAllocator {
         ready();
         long p = RPmalloc.nrpaligned_realloc(handle, align, newSize, oldSize, 0);
         return p == 0 ? FAILED : p;
-    }
-
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        Mem.putByte(handle + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return Mem.getByte(handle + offset);
-    }
-
-    @Override
-    public long address(long handle) {
-        return handle;
-    }
-
-    @Override
-    public long arenaBytes() {
-        return -1;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.talc.bench.alloc;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Handles for object-based peers (a Netty {@code ByteBuf}, one {@code Arena} per block): slot {@code i}
@@ -42,6 +43,19 @@ final class SlotTable<T> {
         return acquire0(object, address);
     }
 
+    /**
+     * {@link #acquire} for an adapter: the slot as a handle, or {@link BenchAllocator#FAILED} when the table is
+     * full, after {@code discard} has let go of the object.
+     */
+    long handle(T object, long address, Consumer<? super T> discard) {
+        int slot = acquire(object, address);
+        if (slot < 0) {
+            discard.accept(object);
+            return BenchAllocator.FAILED;
+        }
+        return slot;
+    }
+
     private int acquire0(T object, long address) {
         int slot;
         if (freeCount > 0) {
@@ -63,23 +77,24 @@ final class SlotTable<T> {
         return slot;
     }
 
-    /** Forgets a slot's object and makes the slot reusable. */
-    void release(int slot) {
+    /** Forgets a slot's object, which it returns, and makes the slot reusable. */
+    T release(int slot) {
         if (shared) {
             synchronized (this) {
-                release0(slot);
+                return release0(slot);
             }
-        } else {
-            release0(slot);
         }
+        return release0(slot);
     }
 
-    private void release0(int slot) {
+    private T release0(int slot) {
+        T object = object(slot);
         objects[slot >>> CHUNK_BITS][slot & MASK] = null;
         if (freeCount == freeSlots.length) {
             freeSlots = Arrays.copyOf(freeSlots, freeSlots.length * 2);
         }
         freeSlots[freeCount++] = slot;
+        return object;
     }
 
     @SuppressWarnings("unchecked")
@@ -100,7 +115,7 @@ final class SlotTable<T> {
     }
 
     /** Calls {@code action} on every live object, then empties the table (used by {@code close()}). */
-    void drain(java.util.function.Consumer<T> action) {
+    void drain(Consumer<T> action) {
         if (shared) {
             synchronized (this) {
                 drain0(action);
@@ -111,7 +126,7 @@ final class SlotTable<T> {
     }
 
     @SuppressWarnings("unchecked")
-    private void drain0(java.util.function.Consumer<T> action) {
+    private void drain0(Consumer<T> action) {
         for (int slot = 0; slot < nextFresh; slot++) {
             Object o = objects[slot >>> CHUNK_BITS][slot & MASK];
             if (o != null) {

@@ -29,7 +29,7 @@ import org.terracotta.offheapstore.storage.PointerSize;
  * <p>The locked variant: the same up to the page sentence, then: Not thread-safe by itself: every call
  * takes the owner's ReentrantLock, as Terracotta's own maps do.
  */
-public final class TerracottaAllocator implements BenchAllocator {
+public final class TerracottaAllocator extends AbstractBenchAllocator {
 
     private static final String COMMON = "No alignment parameter (blocks are 8-aligned): for align > 8 the adapter allocates"
             + " size+align bytes, rounds the address up and keeps the original offset in the 8 bytes just below the"
@@ -58,6 +58,7 @@ public final class TerracottaAllocator implements BenchAllocator {
      * @param locked     take a lock around every call (thread-safe variant)
      */
     public TerracottaAllocator(long arenaBytes, boolean locked) {
+        super(locked ? "Terracotta (locked)" : "Terracotta", locked ? NOTES_LOCKED : NOTES_PLAIN, locked);
         if (arenaBytes < 4096) {
             throw new IllegalArgumentException("arena too small: " + arenaBytes);
         }
@@ -91,21 +92,6 @@ public final class TerracottaAllocator implements BenchAllocator {
     }
 
     @Override
-    public String name() {
-        return locked ? "Terracotta (locked)" : "Terracotta";
-    }
-
-    @Override
-    public String notes() {
-        return locked ? NOTES_LOCKED : NOTES_PLAIN;
-    }
-
-    @Override
-    public boolean threadSafe() {
-        return locked;
-    }
-
-    @Override
     public long allocate(long size, long align) {
         if (!locked) {
             return allocate0(size, align);
@@ -126,10 +112,8 @@ public final class TerracottaAllocator implements BenchAllocator {
         if (raw == FAILED) {
             return FAILED;
         }
-        // Align the real address (base + offset); raw is 8-aligned, so size bytes still fit.
-        long aligned = Mem.alignUp(base + raw + 8, align);
-        Mem.putLong(aligned - 8, raw);
-        return aligned - base;
+        // Align the real address (base + offset), keeping the offset.
+        return Mem.alignUpWithHeader(base + raw, align, raw) - base;
     }
 
     private long raw(long size) {
@@ -155,7 +139,7 @@ public final class TerracottaAllocator implements BenchAllocator {
     }
 
     private void free0(long handle, long align) {
-        storage.free(align <= NATURAL_ALIGN ? handle : Mem.getLong(base + handle - 8));
+        storage.free(align <= NATURAL_ALIGN ? handle : Mem.headerBelow(base + handle));
     }
 
     @Override
@@ -178,16 +162,7 @@ public final class TerracottaAllocator implements BenchAllocator {
         }
     }
 
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        Mem.putByte(base + handle + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return Mem.getByte(base + handle + offset);
-    }
-
+    /** Handles are offsets into the storage area's page. */
     @Override
     public long address(long handle) {
         return base + handle;

@@ -1,20 +1,9 @@
 package dev.talc.bench.jmh;
 
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Single operations in a steady heap of 1000 live blocks (sizes for M = 1000, random alignments): free a
@@ -25,18 +14,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * state, so each op allocates no Java object of its own; with {@code -prof gc} the allocation rate per op
  * is what the allocator itself allocates (~0 B/op for Talc's raw API).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-public class SteadyHeapBenchmark {
-
-    /** Allocator id (see {@code list}). */
-    @Param({"talc", "concurrenttalc", "concurrenttalc-global-lock", "one-nio-malloc", "terracotta", "netty-pooled",
-        "jdk-malloc-ffm", "jemalloc-lwjgl", "mimalloc-lwjgl"})
-    public String allocator;
+public class SteadyHeapBenchmark extends AllocatorBenchmark {
 
     private SteadyHeap heap;
 

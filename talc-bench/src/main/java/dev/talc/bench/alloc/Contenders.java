@@ -27,7 +27,7 @@ public final class Contenders {
         JAVA_PEER("Java peer"),
         /** A native allocator called through FFM or JNI. */
         NATIVE_PEER("native peer"),
-        /** A speed limit, not a real allocator (a bump pointer that never frees). */
+        /** A speed limit, not a real allocator (a bump pointer that never frees; the harness floor). */
         BASELINE("baseline");
 
         private final String label;
@@ -73,6 +73,7 @@ public final class Contenders {
             Map.entry("JDK Arena per block", Kind.JAVA_PEER),
             Map.entry("JDK malloc (FFM)", Kind.NATIVE_PEER),
             Map.entry("JDK slicingAllocator", Kind.BASELINE),
+            Map.entry("Harness floor", Kind.BASELINE),
             Map.entry("rpmalloc (LWJGL)", Kind.NATIVE_PEER),
             Map.entry("jemalloc (LWJGL)", Kind.NATIVE_PEER),
             Map.entry("mimalloc (LWJGL)", Kind.NATIVE_PEER));

@@ -32,6 +32,7 @@ public final class Peers {
                 peer("JDK Arena per block", false, false, bytes -> new JdkArenaPerBlockAllocator()),
                 peer("JDK malloc (FFM)", true, false, bytes -> new LibcAllocator()),
                 peer("JDK slicingAllocator", false, true, JdkSlicingAllocator::new),
+                peer("Harness floor", false, false, bytes -> new HarnessFloorAllocator()),
                 peer("rpmalloc (LWJGL)", true, false, bytes -> new RpmallocAllocator()),
                 peer("jemalloc (LWJGL)", true, false, bytes -> new JemallocAllocator()),
                 peer("mimalloc (LWJGL)", true, false, bytes -> new MimallocAllocator()));

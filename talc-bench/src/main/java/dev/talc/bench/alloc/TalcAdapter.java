@@ -19,12 +19,13 @@ import dev.talc.TalcAllocator;
  * requested size (Talc.over), from the ArenaPool. Not thread-safe: used by one thread at a time.
  * <p>Sharded: ConcurrentTalc.over(memory), one shard per available processor (address-partitioned heaps,
  * each a Talc behind its own spin lock; threads pick a home shard). Raw API on offsets (tryAllocate, free,
- * tryReallocate): alignment and realloc are native, a moving realloc copies outside the locks. One zeroed,
- * pre-touched Arena.ofShared() segment of the requested size, from the ArenaPool. Thread-safe.
+ * tryReallocate): alignment and realloc are native, a moving realloc copies up to 16 KiB under its shard's
+ * lock and longer blocks outside any lock. One zeroed, pre-touched Arena.ofShared() segment of the requested
+ * size, from the ArenaPool. Thread-safe.
  * <p>Global lock: ConcurrentTalc.locked(Talc.over(memory)), one Talc behind one spin lock (the seed's Talck).
  * Raw API on offsets (tryAllocate, free, tryReallocate): alignment and realloc are native, a moving realloc
- * copies outside the locks. One zeroed, pre-touched Arena.ofShared() segment of the requested size, from the ArenaPool.
- * Thread-safe.
+ * copies up to 16 KiB under its shard's lock and longer blocks outside any lock. One zeroed, pre-touched
+ * Arena.ofShared() segment of the requested size, from the ArenaPool. Thread-safe.
  */
 public final class TalcAdapter extends AbstractBenchAllocator {
 
@@ -33,8 +34,9 @@ public final class TalcAdapter extends AbstractBenchAllocator {
             + " Arena.ofShared() segment of the requested size (Talc.over), from the ArenaPool. Not thread-safe: used by"
             + " one thread at a time.";
     private static final String CONCURRENT = " Raw API on offsets (tryAllocate, free, tryReallocate): alignment and"
-            + " realloc are native, a moving realloc copies outside the locks. One zeroed, pre-touched Arena.ofShared()"
-            + " segment of the requested size, from the ArenaPool. Thread-safe.";
+            + " realloc are native, a moving realloc copies up to 16 KiB under its shard's lock and longer blocks outside"
+            + " any lock. One zeroed, pre-touched Arena.ofShared() segment of the requested size, from the ArenaPool."
+            + " Thread-safe.";
     static final String NOTES_SHARDED = "Sharded: ConcurrentTalc.over(memory), one shard per available processor"
             + " (address-partitioned heaps, each a Talc behind its own spin lock; threads pick a home shard)."
             + CONCURRENT;

@@ -1,7 +1,6 @@
 package dev.talc.bench.alloc;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -77,16 +76,6 @@ public final class HarnessFloorAllocator extends AbstractBenchAllocator {
             return handle;
         }
         return reallocateByCopy(handle, oldSize, align, newSize);
-    }
-
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        region.set(ValueLayout.JAVA_BYTE, handle + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return region.get(ValueLayout.JAVA_BYTE, handle + offset);
     }
 
     @Override

@@ -261,7 +261,7 @@ public final class ConcurrentTalc implements TalcAllocator {
         int slot = (int) ((thread * 0x9E3779B97F4A7C15L) >>> 56) & (HOME_SLOTS - 1);
         long entry = homes[slot];
         Shard shard = (entry >>> 16) == thread ? shards[(int) (entry & 0xFFFF)] : newHome(thread, slot);
-        if (!shard.tryLock()) {
+        if (!shard.tryLockNow()) {
             shard = anyFreeShard(shard.index, thread, slot);
         }
         long offset;
@@ -543,11 +543,11 @@ public final class ConcurrentTalc implements TalcAllocator {
 
     /** The shard whose heap holds {@code offset}, or throws as a free of a foreign offset would. */
     private Shard shardOf(String operation, long offset, long byteSize) {
-        int shard = routes.shardOf(offset);
-        if (shard < 0) {
+        Shard shard = routes.ownerOf(offset);
+        if (shard == null) {
             throw Errors.badBlock(operation, "outside-heaps", offset, byteSize);
         }
-        return shards[shard];
+        return shard;
     }
 
     /** Tries every shard but {@code tried}, then moves free memory between shards and tries again. */
@@ -592,7 +592,7 @@ public final class ConcurrentTalc implements TalcAllocator {
         // the block, its worst-case alignment padding, and a minimal chunk's worth of tag and rounding
         long needed = byteSize + Math.max(byteAlignment, Tag.WORD) + Tag.MIN_CHUNK;
         for (int first = 0; first < count; first++) {
-            Talc firstTalc = shards[now.shards[first]].talc;
+            Talc firstTalc = now.owners[first].talc;
             Span firstHeap = new Span(now.bases[first], now.acmes[first]);
             Span live = firstTalc.allocatedSpan(firstHeap);
             long run = live.isEmpty() ? firstHeap.size() - Tag.WORD : firstHeap.acme() - live.acme();
@@ -600,7 +600,7 @@ public final class ConcurrentTalc implements TalcAllocator {
             while (run < needed && last + 1 < count && now.acmes[last] == now.bases[last + 1]) {
                 last++;
                 Span heap = new Span(now.bases[last], now.acmes[last]);
-                Span heapLive = shards[now.shards[last]].talc.allocatedSpan(heap);
+                Span heapLive = now.owners[last].talc.allocatedSpan(heap);
                 if (!heapLive.isEmpty()) {
                     run += heapLive.base() - heap.base(); // its bottom gap and its sentinel word
                     break;
@@ -609,7 +609,7 @@ public final class ConcurrentTalc implements TalcAllocator {
             }
             if (last > first && run >= needed) {
                 for (int next = first + 1; next <= last; next++) {
-                    Talc talc = shards[now.shards[next]].talc;
+                    Talc talc = now.owners[next].talc;
                     Span heap = new Span(now.bases[next], now.acmes[next]);
                     Span heapLive = talc.allocatedSpan(heap);
                     Span rest = talc.truncate(heap, heapLive.isEmpty() ? Span.empty()
@@ -620,7 +620,7 @@ public final class ConcurrentTalc implements TalcAllocator {
                     }
                 }
                 routes = Routes.of(shards);
-                return shards[now.shards[first]];
+                return now.owners[first];
             }
         }
         return null;
@@ -655,7 +655,7 @@ public final class ConcurrentTalc implements TalcAllocator {
     }
 
     /** Every heap of every shard, sorted by base, with the shard that owns it. Immutable. */
-    private record Routes(long[] bases, long[] acmes, int[] shards) {
+    private record Routes(long[] bases, long[] acmes, Shard[] owners) {
         static Routes of(Shard[] all) {
             List<long[]> heaps = new ArrayList<>();
             for (Shard shard : all) {
@@ -666,25 +666,25 @@ public final class ConcurrentTalc implements TalcAllocator {
             heaps.sort((a, b) -> Long.compare(a[0], b[0]));
             long[] bases = new long[heaps.size()];
             long[] acmes = new long[heaps.size()];
-            int[] owners = new int[heaps.size()];
+            Shard[] owners = new Shard[heaps.size()];
             for (int i = 0; i < heaps.size(); i++) {
                 bases[i] = heaps.get(i)[0];
                 acmes[i] = heaps.get(i)[1];
-                owners[i] = (int) heaps.get(i)[2];
+                owners[i] = all[(int) heaps.get(i)[2]];
             }
             return new Routes(bases, acmes, owners);
         }
 
-        /** The shard owning the heap that holds {@code offset}, or -1. */
-        int shardOf(long offset) {
+        /** The shard owning the heap that holds {@code offset}, or null. */
+        Shard ownerOf(long offset) {
             int index = Heaps.search(bases, acmes, bases.length, offset);
-            return index < 0 ? -1 : shards[index];
+            return index < 0 ? null : owners[index];
         }
 
         @Override
         public boolean equals(Object other) {
             return other instanceof Routes that && Arrays.equals(bases, that.bases)
-                    && Arrays.equals(acmes, that.acmes) && Arrays.equals(shards, that.shards);
+                    && Arrays.equals(acmes, that.acmes) && Arrays.equals(owners, that.owners);
         }
 
         @Override
@@ -696,7 +696,7 @@ public final class ConcurrentTalc implements TalcAllocator {
         public String toString() {
             StringBuilder text = new StringBuilder("[");
             for (int i = 0; i < bases.length; i++) {
-                text.append(i == 0 ? "" : ", ").append(new Span(bases[i], acmes[i])).append("->").append(shards[i]);
+                text.append(i == 0 ? "" : ", ").append(new Span(bases[i], acmes[i])).append("->").append(owners[i].index);
             }
             return text.append(']').toString();
         }

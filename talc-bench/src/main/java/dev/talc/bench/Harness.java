@@ -13,6 +13,7 @@ import dev.talc.bench.alloc.Contenders;
 import dev.talc.bench.alloc.Contenders.Contender;
 import dev.talc.bench.report.Charts;
 import dev.talc.bench.report.Environment;
+import dev.talc.bench.report.ForkMedian;
 import dev.talc.bench.report.ResultsCsv;
 import dev.talc.bench.report.Row;
 import dev.talc.bench.report.Tables;
@@ -39,19 +40,29 @@ final class Harness {
     private final Params.Budget budget;
     private final List<Contender> contenders;
     private final boolean fork;
+    private final int forks;
     private final Path outDir;
 
-    Harness(Params.Budget budget, List<Contender> contenders, boolean fork, Path outDir) {
+    /**
+     * @param fork  each contender in fresh JVMs (else all in this one)
+     * @param forks fresh JVMs per contender, run round-robin over the contenders; each score is the median
+     *              over them ({@link ForkMedian})
+     */
+    Harness(Params.Budget budget, List<Contender> contenders, boolean fork, int forks, Path outDir) {
+        if (forks < 1 || (!fork && forks > 1)) {
+            throw new IllegalArgumentException("forks=" + forks + " fork=" + fork + " (forks >= 1, and 1 without forking)");
+        }
         this.budget = budget;
         this.contenders = contenders;
         this.fork = fork;
+        this.forks = forks;
         this.outDir = outDir;
     }
 
     /** Runs everything and writes the results; returns the rows. */
     List<Row> run() throws IOException, InterruptedException {
         long start = System.currentTimeMillis();
-        Environment env = Environment.capture(budget.name(), budget.describe(), FORK_JVM_ARGS, fork);
+        Environment env = Environment.capture(budget.name(), budget.describe(), FORK_JVM_ARGS, fork ? forks : 0);
         System.out.println("Talc for Java: comparative benchmarks, " + budget.name() + " mode");
         System.out.print(env.text());
         System.out.println("allocators:            " + contenders.stream().map(Contender::id).toList());
@@ -59,15 +70,20 @@ final class Harness {
         Files.createDirectories(outDir);
         env.write(outDir.resolve("environment.txt"));
 
-        List<Row> rows = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        for (int i = 0; i < contenders.size(); i++) {
-            Contender c = contenders.get(i);
-            System.out.printf(Locale.ROOT, "=== [%d/%d] %s (%s, id %s)%s%n", i + 1, contenders.size(), c.name(),
-                    c.kind().label(), c.id(), fork ? ", fresh JVM" : "");
-            List<Row> got = fork ? forked(c, i + 1, start) : inProcess(c, i + 1, start);
-            rows.addAll(got);
+        List<List<List<Row>>> byContender = new ArrayList<>();
+        contenders.forEach(c -> byContender.add(new ArrayList<>()));
+        for (int round = 1; round <= forks; round++) {
+            for (int i = 0; i < contenders.size(); i++) {
+                Contender c = contenders.get(i);
+                System.out.printf(Locale.ROOT, "=== [%d/%d] %s (%s, id %s)%s%n", i + 1, contenders.size(), c.name(),
+                        c.kind().label(), c.id(), !fork ? "" : forks == 1 ? ", fresh JVM"
+                                : ", fresh JVM " + round + " of " + forks);
+                byContender.get(i).add(fork ? forked(c, i + 1, start) : inProcess(c, i + 1, start));
+            }
         }
+        List<Row> rows = new ArrayList<>();
+        byContender.forEach(runs -> rows.addAll(ForkMedian.fold(runs)));
+        List<String> notes = new ArrayList<>();
         for (Contender c : contenders) {
             try (var a = c.factory().create().create(ContenderRun.PROBE_ARENA_BYTES)) {
                 notes.add(c.name() + ": " + a.notes());

@@ -13,7 +13,7 @@ import dev.talc.bench.workload.Params;
  * Command line of the benchmark module (the shaded jar's main class).
  *
  * <pre>
- *   quick | full  [--only id,id] [--skip id,id] [--no-fork] [--out DIR]   the comparison (results/&lt;mode&gt;/)
+ *   quick | full  [--only id,id] [--skip id,id] [--forks N] [--no-fork] [--out DIR]   the comparison (results/&lt;mode&gt;/)
  *   jmh [JMH options]                                                     JMH benchmarks (dev.talc.bench.jmh)
  *   list                                                                  allocator ids
  * </pre>
@@ -38,6 +38,8 @@ public final class Main {
             Options of quick/full:
               --only id,id   run only these allocators (ids from 'list'), in this order
               --skip id,id   run all but these
+              --forks N      N fresh JVMs per allocator, round-robin over the allocators; each score is
+                             the median over them (a noisy host can slow a whole JVM for seconds)
               --no-fork      run every allocator in this JVM (faster, but later allocators run with
                              megamorphic call sites: for checking JIT pollution only)
               --out DIR      output directory (default results/<mode>)
@@ -70,6 +72,7 @@ public final class Main {
         Params.Budget budget = Params.budget(args[0]);
         List<Contender> contenders = new ArrayList<>(Contenders.all());
         boolean fork = true;
+        int forks = 1;
         Path out = Path.of("results", budget.name());
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
@@ -83,6 +86,7 @@ public final class Main {
                     contenders.removeIf(c -> skip.contains(c.id()));
                 }
                 case "--no-fork" -> fork = false;
+                case "--forks" -> forks = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
                     System.err.print("unknown option '" + args[i] + "'\n\n" + USAGE);
@@ -90,7 +94,7 @@ public final class Main {
                 }
             }
         }
-        new Harness(budget, contenders, fork, out).run();
+        new Harness(budget, contenders, fork, forks, out).run();
         System.exit(0); // worker threads are daemons, but native allocators may hold non-daemon helpers
     }
 

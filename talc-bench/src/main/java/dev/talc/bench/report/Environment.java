@@ -24,8 +24,12 @@ public final class Environment {
         this.facts = facts;
     }
 
-    /** Captures the facts now. */
-    public static Environment capture(String mode, String budget, List<String> forkJvmArgs, boolean forked) {
+    /**
+     * Captures the facts now.
+     *
+     * @param forks fresh JVMs per allocator, or 0 when every allocator runs in the harness JVM
+     */
+    public static Environment capture(String mode, String budget, List<String> forkJvmArgs, int forks) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("date", ZonedDateTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
@@ -41,8 +45,10 @@ public final class Environment {
                 + System.getProperty("os.arch"));
         f.put("git commit", git());
         f.put("harness jvm args", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        f.put("allocator jvms", forked ? "one fresh JVM per allocator, args: " + String.join(" ", forkJvmArgs)
-                : "all allocators in the harness JVM (--no-fork)");
+        f.put("allocator jvms", forks == 0 ? "all allocators in the harness JVM (--no-fork)"
+                : forks == 1 ? "one fresh JVM per allocator, args: " + String.join(" ", forkJvmArgs)
+                : forks + " fresh JVMs per allocator, round-robin over the allocators, each score the median over"
+                + " them; args: " + String.join(" ", forkJvmArgs));
         f.put("budget", budget);
         return new Environment(f);
     }

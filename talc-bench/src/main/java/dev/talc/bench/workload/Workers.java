@@ -11,7 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Long-lived worker threads for multi-threaded trials, made once per JVM: native allocators with
  * per-thread state (rpmalloc's thread heaps, jemalloc's tcache) then see the same threads in every trial
- * instead of a stream of new ones that never finalise their state.
+ * instead of a stream of new ones that never finalise their state. Worker {@code i} is always the same
+ * thread, so every 1-thread trial runs on worker 0: from a shared pool of two, consecutive 1-thread
+ * trials went to either thread, and on the development VM the thread-safe allocators' scores then
+ * alternated from trial to trial by up to 40%.
  */
 final class Workers {
 
@@ -23,11 +26,17 @@ final class Workers {
 
     private static final int MAX_THREADS = 2;
     private static final AtomicInteger NAMES = new AtomicInteger();
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(MAX_THREADS, r -> {
-        Thread t = new Thread(r, "bench-worker-" + NAMES.getAndIncrement());
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService[] WORKERS = new ExecutorService[MAX_THREADS];
+
+    static {
+        for (int i = 0; i < MAX_THREADS; i++) {
+            WORKERS[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "bench-worker-" + NAMES.getAndIncrement());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
 
     private Workers() {
     }
@@ -40,7 +49,7 @@ final class Workers {
         List<Future<Long>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int index = t;
-            futures.add(POOL.submit(() -> task.run(index)));
+            futures.add(WORKERS[t].submit(() -> task.run(index)));
         }
         long[] results = new long[threads];
         Exception failure = null;

@@ -54,8 +54,10 @@ public final class RandomActions implements Workload {
     @Override
     public void run(AllocatorFactory factory, Params.Budget budget, Progress progress, Consumer<Row> out)
             throws Exception {
-        for (boolean realloc : new boolean[] {true, false}) {
-            for (int threads : Params.RA_THREADS) {
+        // Every 1-thread configuration before any 2-thread one: a JVM that has run contended trials carries
+        // their profile (lock retries, other shards) into later 1-thread code, which plain Talc never runs.
+        for (int threads : Params.RA_THREADS) {
+            for (boolean realloc : new boolean[] {true, false}) {
                 String benchmark = realloc ? NAME : NAME_NO_REALLOC;
                 for (int m : budget.maxSizes(threads, realloc)) {
                     if (threads > 1 && !factory.threadSafe()) {

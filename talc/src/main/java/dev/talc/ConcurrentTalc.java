@@ -36,11 +36,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * <h2>Costs, and the alternatives measured</h2>
  * A table lookup by thread id per allocation, a shard lookup per free (a binary search over the heaps, a
- * handful of compares), one CAS per operation (6-7 ns on the 2-core development machine). Measured with
- * the random-actions workload on that machine (figures in the project README):
+ * handful of compares), one CAS per operation. Taken apart on the 2-core development machine (1-thread
+ * random actions at M=200, where Talc alone takes about 36 ns per operation including the workload's own
+ * loop; medians of 5 fresh JVMs per variant, each variant skipping one piece): the lock cost about 3 ns
+ * per operation, the shard lookup of a free about 2.7 ns (before routes held the shards themselves), the
+ * home lookup about 1.4 ns. Measured with the random-actions workload on that machine (figures in the
+ * project README):
  * <ul>
  * <li>A single global lock ({@link #locked(Talc)}, the seed's {@code Talck}) is as cheap with one thread
- *     but serialises threads on one cache line: with two threads it reaches 0.13-0.19x of this design,
+ *     but serialises threads on one cache line: with two threads it reaches 0.12-0.19x of this design,
  *     which scales 1.9-2.6x from one thread to two.</li>
  * <li>With the shard lock word an {@code int}, JDK 25's field layout packed it into the object header's
  *     spare bytes, outside the padding, and two threads on two shards ran 2.5-3.8x slower per operation

@@ -15,7 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Many threads (platform and virtual) allocating, filling, reallocating, handing blocks to other
  * threads, checking contents and freeing, on one {@link ConcurrentTalc} whose memory is tight enough
- * that shards run out and free memory must move between them. At the end every block is freed, the
- * counters are back to zero and {@code verify()} passes.
+ * that shards run out and free memory must move between them, while another thread keeps calling
+ * {@code verify()} and {@code stats()}. At the end every block is freed, the counters are back to zero
+ * and {@code verify()} passes.
  */
 class ConcurrentStressTest {
     private static final int THREADS = 8;
@@ -54,10 +57,35 @@ class ConcurrentStressTest {
                         return null;
                     }));
                 }
+                // verify() and stats() from one more thread while the workers run: they lock the shards
+                // (verify all at once, stats one at a time) and must see consistent shards every time
+                AtomicBoolean done = new AtomicBoolean();
+                AtomicLong checks = new AtomicLong();
+                AtomicReference<Throwable> broken = new AtomicReference<>();
+                Thread checker = Thread.ofPlatform().start(() -> {
+                    try {
+                        while (!done.get()) {
+                            talc.verify();
+                            assertTrue(talc.stats().allocatedBytes() >= 0);
+                            checks.incrementAndGet();
+                        }
+                    } catch (Throwable t) {
+                        broken.set(t);
+                    }
+                });
                 start.countDown();
-                for (Future<?> future : futures) {
-                    future.get(120, TimeUnit.SECONDS);
+                try {
+                    for (Future<?> future : futures) {
+                        future.get(120, TimeUnit.SECONDS);
+                    }
+                } finally {
+                    done.set(true);
+                    checker.join();
                 }
+                if (broken.get() != null) {
+                    throw new AssertionError("verify()/stats() while the workers ran", broken.get());
+                }
+                assertTrue(checks.get() > 0, "verify() never ran while the workers did");
             }
             for (Block block; (block = handoff.poll()) != null; ) {
                 check(memory, block);

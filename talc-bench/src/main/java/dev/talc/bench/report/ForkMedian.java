@@ -54,7 +54,9 @@ public final class ForkMedian {
         }
         int n = scores.length;
         StringBuilder note = new StringBuilder("median of ").append(n).append(" forks:");
-        rows.stream().filter(Row::measured).forEach(r -> note.append(' ').append(Row.human(r.score())));
+        for (double score : scores) {
+            note.append(' ').append(Row.human(score));
+        }
         if (n < forkCount) {
             note.append("; ").append(forkCount - n).append(" forks without a score");
         }

@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Long-lived worker threads for multi-threaded trials, made once per JVM: native allocators with
@@ -25,13 +24,13 @@ final class Workers {
     }
 
     private static final int MAX_THREADS = 2;
-    private static final AtomicInteger NAMES = new AtomicInteger();
     private static final ExecutorService[] WORKERS = new ExecutorService[MAX_THREADS];
 
     static {
         for (int i = 0; i < MAX_THREADS; i++) {
+            String name = "bench-worker-" + i;
             WORKERS[i] = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "bench-worker-" + NAMES.getAndIncrement());
+                Thread t = new Thread(r, name);
                 t.setDaemon(true);
                 return t;
             });

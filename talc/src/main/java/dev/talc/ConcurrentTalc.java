@@ -2,9 +2,7 @@ package dev.talc;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,36 +14,41 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  * <li><b>Shards by address.</b> The memory is cut into {@code shardCount()} contiguous heaps, one per
  *     shard. A block belongs to the shard whose heap holds it, so a free (from any thread) finds its
- *     shard by address and takes only that shard's lock.</li>
- * <li><b>Home shards.</b> Each thread allocates from its home shard, remembered in a small table keyed by
- *     thread id (cheaper than a {@code ThreadLocal}).
+ *     shard by address, in a direct-mapped table over the memory ({@link Routes}: a shift and a load),
+ *     and takes only that shard's lock.</li>
+ * <li><b>Home shards.</b> Each thread allocates from its home shard, remembered in a small table indexed
+ *     by the low bits of the thread id (cheaper than a {@code ThreadLocal}).
  *     If that shard's lock is taken, the thread moves to the next free shard and makes it its home, so
  *     threads spread out by themselves and, once spread, do not contend at all. The lock
  *     ({@link Shard}) costs one CAS to take and a plain store to release.</li>
- * <li><b>Nothing stranded.</b> A request the home shard cannot serve goes to every other shard. If all
- *     fail, all shards are locked (in order), their quick bins are flushed, and if a run of free memory
- *     across touching shards' heaps (the top gap of one heap, heaps with no live block, the bottom gap of
- *     the next) can hold the request, that run is moved into the first of those heaps with
- *     {@link Talc#truncate} and {@link Talc#extend} and the request is served there. Only free memory
- *     ever moves between shards, so a live block's shard never changes; and a request nothing could
- *     serve moves nothing.</li>
+ * <li><b>Nothing stranded.</b> A request the home shard cannot serve goes to the other shards in order
+ *     (first fit over shards; a full shard remembers what it could not serve and answers that at once
+ *     until it gains free memory, see {@link Shard}). If all fail, all shards are locked (in order),
+ *     their quick bins are flushed, and if a run of free memory across touching shards' heaps (the top
+ *     gap of one heap, heaps with no live block, the bottom gap of the next) can hold the request, that
+ *     run is moved into the first of those heaps with {@link Talc#truncate} and {@link Talc#extend} and
+ *     the request is served there. Only free memory ever moves between shards, so a live block's shard
+ *     never changes; and a request nothing could serve moves nothing.</li>
  * <li><b>Long copies outside locks.</b> A reallocation that must move a block of up to 16 KiB does so
  *     within its shard under one lock; a longer one (or one its shard has no room for) allocates the new
  *     block anywhere, copies without holding any lock (the caller owns both blocks), then frees the old
  *     one.</li>
  * </ul>
  * <h2>Costs, and the alternatives measured</h2>
- * A table lookup by thread id per allocation, a shard lookup per free (a binary search over the heaps, a
- * handful of compares), one CAS per operation. Taken apart on the 2-core development machine (1-thread
- * random actions at M=200, where Talc alone takes about 36 ns per operation including the workload's own
- * loop; medians of 5 fresh JVMs per variant, each variant skipping one piece): the lock cost about 3 ns
- * per operation, the shard lookup of a free about 2.7 ns (before routes held the shards themselves), the
- * home lookup about 1.4 ns. Measured with the random-actions workload on that machine (figures in the
- * project README):
+ * Per operation: a home lookup (allocations) or a route lookup (frees), and one CAS. Taken apart with
+ * 1-thread random actions without realloc, this allocator and Talc trial for trial in one JVM (the
+ * benchmark module's {@code paired} command; variants each skipping one piece), at M=200 where Talc
+ * takes about 29 ns per operation including the workload's loop: the home lookup cost about 1.8 ns,
+ * the route lookup about 1.4 ns (a binary search of the heaps had cost about 2.7 ns), the wrapping
+ * itself about 1.3 ns, the CAS under 1 ns. The CAS's cost grows with the block sizes: about 3.5 ns at
+ * M=3000 and 11 ns at M=30000 (of 43 and 75 ns), most likely because a locked instruction orders the
+ * memory accesses around it, so the cache misses of an operation on a large heap no longer overlap
+ * with the work before it. Measured with the random-actions workload on the 2-core development machine
+ * (figures in the project README):
  * <ul>
  * <li>A single global lock ({@link #locked(Talc)}, the seed's {@code Talck}) is as cheap with one thread
  *     but serialises threads on one cache line: with two threads it reaches 0.12-0.19x of this design,
- *     which scales 1.9-2.6x from one thread to two.</li>
+ *     which scales 1.8-2.1x from one thread to two.</li>
  * <li>With the shard lock word an {@code int}, JDK 25's field layout packed it into the object header's
  *     spare bytes, outside the padding, and two threads on two shards ran 2.5-3.8x slower per operation
  *     than one thread alone; as a padded {@code long} they run at full speed.</li>
@@ -53,9 +56,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     it off the profile.</li>
  * <li>Moving a reallocated block under one lock when it is short saves two lock round trips; longer
  *     copies still happen outside any lock.</li>
+ * <li>Making the shard that served a request the thread's new home once its home is full (next fit
+ *     over shards) lost 4.6 points of heap efficiency (92.2% against 96.8%); remembering the failure in
+ *     the full shard gives the same speed and keeps first fit.</li>
+ * <li>Deferring a thread's frees of its own shard's blocks to a single-producer ring drained under the
+ *     lock (no CAS for such a free) was slower at small sizes (0.79x of Talc against 0.85x at M=200: the
+ *     block is checked twice) and no faster at large ones, and a bad free would have been found only at
+ *     the drain, after the call returned.</li>
  * </ul>
  * Per-thread caches in front of the shards would save the CAS but hold memory in threads that may never
- * allocate again; draining them from other threads needs the same synchronisation the locks provide.
+ * allocate again; draining them from other threads needs the same synchronisation the locks provide
+ * (any mutual exclusion needs an atomic instruction or a store-load fence on its fast path, unless it
+ * stops the owner thread from outside).
  *
  * {@snippet :
  * ConcurrentTalc talc = ConcurrentTalc.over(Arena.ofShared().allocate(256 << 20, 4096));
@@ -90,21 +102,36 @@ public final class ConcurrentTalc implements TalcAllocator {
     private final Shard[] shards;
     private final AtomicInteger nextHome = new AtomicInteger();
     /**
-     * Each thread's home shard, direct-mapped by thread id: {@code (threadId << 16) | shard}, 0 when empty.
-     * Plain reads and rare plain writes: two threads whose ids share a slot just take turns re-homing.
-     * Cheaper than a ThreadLocal lookup, and nothing to clean up when threads (virtual ones too) end.
+     * Each thread's home shard, direct-mapped by the low bits of the thread id (ids are handed out in
+     * sequence, so threads alive together rarely share a slot): {@code homeThreads[slot]} is the id of
+     * the thread whose home {@code homeShards[slot]} is, 0 when empty. Plain reads and rare plain writes,
+     * the shard first: a thread that finds its own id finds a shard (its own, or that of a thread sharing
+     * the slot, which is as good a place to allocate). Cheaper than a ThreadLocal lookup, and nothing to
+     * clean up when threads (virtual ones too) end.
      */
-    private final long[] homes = new long[HOME_SLOTS];
+    private final long[] homeThreads = new long[HOME_SLOTS];
+    private final Shard[] homeShards = new Shard[HOME_SLOTS];
     /** All heaps of all shards, sorted, with their shard: replaced (never changed) by a rebalance. */
     private volatile Routes routes;
+    /**
+     * A copy of {@code routes.table()} that frees read without loading {@code routes} first: its length
+     * and shift depend only on the memory's size, so a rebalance copies new slots into it. A free may
+     * read a slot from before a rebalance; that is still right for every live block (only free memory
+     * moves), and a wrong offset still meets its shard's checks.
+     */
+    private final Shard[] routeTable;
+    private final int routeShift;
 
-    private ConcurrentTalc(MemorySegment memory, Talc[] talcs) {
+    private ConcurrentTalc(MemorySegment memory, Talc[] talcs, boolean ownHandler) {
         this.memory = memory;
         this.shards = new Shard[talcs.length];
         for (int i = 0; i < talcs.length; i++) {
-            shards[i] = new Shard(talcs[i], i);
+            shards[i] = new Shard(talcs[i], i, !ownHandler);
         }
-        this.routes = Routes.of(shards);
+        Routes first = Routes.of(shards, memory.byteSize());
+        this.routeTable = first.table().clone();
+        this.routeShift = first.shift();
+        this.routes = first;
     }
 
     /**
@@ -155,7 +182,7 @@ public final class ConcurrentTalc implements TalcAllocator {
      * @throws NullPointerException if {@code talc} is null
      */
     public static ConcurrentTalc locked(Talc talc) {
-        return new ConcurrentTalc(talc.memory(), new Talc[] {Objects.requireNonNull(talc, "talc")});
+        return new ConcurrentTalc(talc.memory(), new Talc[] {Objects.requireNonNull(talc, "talc")}, true);
     }
 
     /**
@@ -217,7 +244,7 @@ public final class ConcurrentTalc implements TalcAllocator {
                 talcs[i].claim(new Span(base, acme));
                 base = acme;
             }
-            return new ConcurrentTalc(memory, talcs);
+            return new ConcurrentTalc(memory, talcs, false);
         }
 
         private static long alignDown(long address, long alignment) {
@@ -251,7 +278,7 @@ public final class ConcurrentTalc implements TalcAllocator {
      * Allocates a block and returns its offset in {@link #memory()}, or -1 when no shard, even after
      * moving free memory between shards, can hold it.
      *
-     * <p>Time complexity: as {@link Talc#tryAllocate}, plus a thread-local lookup; O(shards + heaps)
+     * <p>Time complexity: as {@link Talc#tryAllocate}, plus a lookup by thread id; O(shards + heaps)
      * when the home shard is full.
      *
      * @param byteSize      the block size in bytes
@@ -262,15 +289,14 @@ public final class ConcurrentTalc implements TalcAllocator {
      */
     public long tryAllocate(long byteSize, long byteAlignment) {
         long thread = Thread.currentThread().threadId();
-        int slot = (int) ((thread * 0x9E3779B97F4A7C15L) >>> 56) & (HOME_SLOTS - 1);
-        long entry = homes[slot];
-        Shard shard = (entry >>> 16) == thread ? shards[(int) (entry & 0xFFFF)] : newHome(thread, slot);
+        int slot = (int) thread & (HOME_SLOTS - 1);
+        Shard shard = homeThreads[slot] == thread ? homeShards[slot] : newHome(thread, slot);
         if (!shard.tryLockNow()) {
             shard = anyFreeShard(shard.index, thread, slot);
         }
         long offset;
         try {
-            offset = shard.talc.tryAllocate(byteSize, byteAlignment);
+            offset = shard.tryAllocate(byteSize, byteAlignment);
         } finally {
             shard.unlock();
         }
@@ -289,7 +315,7 @@ public final class ConcurrentTalc implements TalcAllocator {
         Shard shard = shardOf("free", offset, byteSize);
         shard.lock();
         try {
-            shard.talc.free(offset, byteSize);
+            shard.free(offset, byteSize);
         } finally {
             shard.unlock();
         }
@@ -320,9 +346,11 @@ public final class ConcurrentTalc implements TalcAllocator {
                 // A short copy costs less than two more lock round trips: move within the shard if it can.
                 long moved = shard.talc.tryReallocate(offset, byteSize, byteAlignment, newByteSize);
                 if (moved >= 0) {
+                    shard.gainedFreeMemory();
                     return moved;
                 }
             } else if (shard.talc.tryResizeInPlace(offset, byteSize, byteAlignment, newByteSize)) {
+                shard.gainedFreeMemory();
                 return offset;
             }
         } finally {
@@ -369,6 +397,7 @@ public final class ConcurrentTalc implements TalcAllocator {
         shard.lock();
         try {
             shard.talc.shrink(offset, byteSize, newByteSize);
+            shard.gainedFreeMemory();
         } finally {
             shard.unlock();
         }
@@ -476,15 +505,14 @@ public final class ConcurrentTalc implements TalcAllocator {
             for (Shard shard : shards) {
                 shard.talc.verify();
             }
-            Routes expected = Routes.of(shards);
+            Routes expected = Routes.of(shards, memory.byteSize());
             Routes actual = routes;
             if (!expected.equals(actual)) {
                 throw Errors.invariant("routes-match-heaps", "routes=" + actual + " heaps=" + expected);
             }
-            for (int i = 1; i < actual.bases.length; i++) {
-                if (actual.acmes[i - 1] > actual.bases[i]) {
-                    throw Errors.invariant("shards-disjoint", "routes=" + actual);
-                }
+            actual.verify();
+            if (!Arrays.equals(routeTable, actual.table())) {
+                throw Errors.invariant("route-table-current", "routes=" + actual);
             }
         } finally {
             unlockAll();
@@ -527,8 +555,14 @@ public final class ConcurrentTalc implements TalcAllocator {
     /** Gives a thread without a home the next shard round-robin, recorded in its slot. */
     private Shard newHome(long thread, int slot) {
         Shard shard = shards[Math.floorMod(nextHome.getAndIncrement(), shards.length)];
-        homes[slot] = (thread << 16) | shard.index;
+        setHome(thread, slot, shard);
         return shard;
+    }
+
+    /** Makes {@code shard} the home of {@code thread}: the shard first, so a thread seeing its id sees a shard. */
+    private void setHome(long thread, int slot, Shard shard) {
+        homeShards[slot] = shard;
+        homeThreads[slot] = thread;
     }
 
     /** Finds a shard whose lock is free, makes it the thread's home and returns it locked. */
@@ -536,7 +570,7 @@ public final class ConcurrentTalc implements TalcAllocator {
         for (int i = 1; i < shards.length; i++) {
             Shard shard = shards[(home + i) % shards.length];
             if (shard.tryLock()) {
-                homes[slot] = (thread << 16) | shard.index;
+                setHome(thread, slot, shard);
                 return shard;
             }
         }
@@ -545,13 +579,47 @@ public final class ConcurrentTalc implements TalcAllocator {
         return shard;
     }
 
-    /** The shard whose heap holds {@code offset}, or throws as a free of a foreign offset would. */
+    /** Checks every shard's remembered failure (see {@link Shard}); for tests, after every step. */
+    void checkRememberedFailures() {
+        lockAll();
+        try {
+            for (Shard shard : shards) {
+                shard.checkRememberedFailure();
+            }
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /** The index of the shard whose heap holds {@code offset}, or -1 (for tests). */
+    int shardIndexOf(long offset) {
+        Shard shard = routes.ownerOf(offset);
+        return shard == null ? -1 : shard.index;
+    }
+
+    /**
+     * The shard whose heap holds {@code offset}, or throws as a free of a foreign offset would. A slot of
+     * the route table that lies in one heap answers at once (see {@link Routes}); others search.
+     */
     private Shard shardOf(String operation, long offset, long byteSize) {
+        long slot = offset >>> routeShift; // a negative offset becomes a slot far past the table
+        Shard[] table = routeTable;
+        Shard shard = slot < table.length ? table[(int) slot] : null;
+        return shard != null ? shard : searchShardOf(operation, offset, byteSize);
+    }
+
+    private Shard searchShardOf(String operation, long offset, long byteSize) {
         Shard shard = routes.ownerOf(offset);
         if (shard == null) {
             throw Errors.badBlock(operation, "outside-heaps", offset, byteSize);
         }
         return shard;
+    }
+
+    /** Publishes new routes (in either order: old and new routes are both right for live blocks). */
+    private void setRoutes(Routes next) {
+        routes = next;
+        System.arraycopy(next.table(), 0, routeTable, 0, routeTable.length);
     }
 
     /** Tries every shard but {@code tried}, then moves free memory between shards and tries again. */
@@ -560,7 +628,7 @@ public final class ConcurrentTalc implements TalcAllocator {
             Shard shard = shards[(tried + i) % shards.length];
             shard.lock();
             try {
-                long offset = shard.talc.tryAllocate(byteSize, byteAlignment);
+                long offset = shard.tryAllocate(byteSize, byteAlignment);
                 if (offset >= 0) {
                     return offset;
                 }
@@ -591,20 +659,20 @@ public final class ConcurrentTalc implements TalcAllocator {
      * satisfy leaves the shards as they are. Returns the shard that now holds the merged gap, or null.
      */
     private Shard mergeRunFor(long byteSize, long byteAlignment) {
-        Routes now = Routes.of(shards);
-        int count = now.bases.length;
+        Routes now = Routes.of(shards, memory.byteSize());
+        int count = now.bases().length;
         // the block, its worst-case alignment padding, and a minimal chunk's worth of tag and rounding
         long needed = byteSize + Math.max(byteAlignment, Tag.WORD) + Tag.MIN_CHUNK;
         for (int first = 0; first < count; first++) {
-            Talc firstTalc = now.owners[first].talc;
-            Span firstHeap = new Span(now.bases[first], now.acmes[first]);
+            Talc firstTalc = now.owners()[first].talc;
+            Span firstHeap = new Span(now.bases()[first], now.acmes()[first]);
             Span live = firstTalc.allocatedSpan(firstHeap);
             long run = live.isEmpty() ? firstHeap.size() - Tag.WORD : firstHeap.acme() - live.acme();
             int last = first;
-            while (run < needed && last + 1 < count && now.acmes[last] == now.bases[last + 1]) {
+            while (run < needed && last + 1 < count && now.acmes()[last] == now.bases()[last + 1]) {
                 last++;
-                Span heap = new Span(now.bases[last], now.acmes[last]);
-                Span heapLive = now.owners[last].talc.allocatedSpan(heap);
+                Span heap = new Span(now.bases()[last], now.acmes()[last]);
+                Span heapLive = now.owners()[last].talc.allocatedSpan(heap);
                 if (!heapLive.isEmpty()) {
                     run += heapLive.base() - heap.base(); // its bottom gap and its sentinel word
                     break;
@@ -613,8 +681,8 @@ public final class ConcurrentTalc implements TalcAllocator {
             }
             if (last > first && run >= needed) {
                 for (int next = first + 1; next <= last; next++) {
-                    Talc talc = now.owners[next].talc;
-                    Span heap = new Span(now.bases[next], now.acmes[next]);
+                    Talc talc = now.owners()[next].talc;
+                    Span heap = new Span(now.bases()[next], now.acmes()[next]);
                     Span heapLive = talc.allocatedSpan(heap);
                     Span rest = talc.truncate(heap, heapLive.isEmpty() ? Span.empty()
                             : new Span(heapLive.base() - Tag.WORD, heap.acme()));
@@ -623,8 +691,9 @@ public final class ConcurrentTalc implements TalcAllocator {
                         firstHeap = firstTalc.extend(firstHeap, new Span(firstHeap.base(), boundary));
                     }
                 }
-                routes = Routes.of(shards);
-                return now.owners[first];
+                setRoutes(Routes.of(shards, memory.byteSize()));
+                now.owners()[first].gainedFreeMemory();
+                return now.owners()[first];
             }
         }
         return null;
@@ -655,54 +724,6 @@ public final class ConcurrentTalc implements TalcAllocator {
     private void unlockAll() {
         for (int i = shards.length - 1; i >= 0; i--) {
             shards[i].unlock();
-        }
-    }
-
-    /** Every heap of every shard, sorted by base, with the shard that owns it. Immutable. */
-    private record Routes(long[] bases, long[] acmes, Shard[] owners) {
-        static Routes of(Shard[] all) {
-            List<long[]> heaps = new ArrayList<>();
-            for (Shard shard : all) {
-                for (Span heap : shard.talc.heaps()) {
-                    heaps.add(new long[] {heap.base(), heap.acme(), shard.index});
-                }
-            }
-            heaps.sort((a, b) -> Long.compare(a[0], b[0]));
-            long[] bases = new long[heaps.size()];
-            long[] acmes = new long[heaps.size()];
-            Shard[] owners = new Shard[heaps.size()];
-            for (int i = 0; i < heaps.size(); i++) {
-                bases[i] = heaps.get(i)[0];
-                acmes[i] = heaps.get(i)[1];
-                owners[i] = all[(int) heaps.get(i)[2]];
-            }
-            return new Routes(bases, acmes, owners);
-        }
-
-        /** The shard owning the heap that holds {@code offset}, or null. */
-        Shard ownerOf(long offset) {
-            int index = Heaps.search(bases, acmes, bases.length, offset);
-            return index < 0 ? null : owners[index];
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Routes that && Arrays.equals(bases, that.bases)
-                    && Arrays.equals(acmes, that.acmes) && Arrays.equals(owners, that.owners);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bases) * 31 + Arrays.hashCode(acmes);
-        }
-
-        @Override
-        public String toString() {
-            StringBuilder text = new StringBuilder("[");
-            for (int i = 0; i < bases.length; i++) {
-                text.append(i == 0 ? "" : ", ").append(new Span(bases[i], acmes[i])).append("->").append(owners[i].index);
-            }
-            return text.append(']').toString();
         }
     }
 }

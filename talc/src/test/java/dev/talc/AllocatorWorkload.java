@@ -61,9 +61,12 @@ abstract class AllocatorWorkload<A extends TalcAllocator> {
     /** How many bytes a growth in place asks for, drawn from {@link #in}. */
     abstract long growth();
 
-    /** {@code verify()} and the counters against the model. */
+    /** {@code verify()}, a ConcurrentTalc's remembered failures, and the counters against the model. */
     void check() {
         talc.verify();
+        if (talc instanceof ConcurrentTalc concurrent) {
+            concurrent.checkRememberedFailures();
+        }
         blocks.checkStats(talc.stats());
     }
 

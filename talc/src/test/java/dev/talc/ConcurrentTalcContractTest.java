@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The allocator contract for a sharded {@link ConcurrentTalc}: the default shard count, and three shards. */
 class ConcurrentTalcContractTest extends AllocatorContractTest {
@@ -45,6 +47,61 @@ class ConcurrentTalcContractTest extends AllocatorContractTest {
             assertEquals(-1, allocator.tryAllocate(2 * MEMORY_BYTES, 8));
             assertEquals(3, allocator.stats().heapCount(), "heaps after the failed request");
             allocator.free(block, 1000);
+        }
+
+        /**
+         * Once the home shard is full, requests go elsewhere; the home remembers what did not fit, and
+         * forgets it on a free, so the next allocation that fits there is served there again (first fit
+         * in shard order is what keeps heap efficiency).
+         */
+        @Test
+        void shouldServeFromTheHomeAgainOnceAFreeMadeRoomThere() {
+            ConcurrentTalc talc = (ConcurrentTalc) allocator;
+            java.util.List<Long> blocks = new java.util.ArrayList<>();
+            long first = talc.tryAllocate(4096, 8);
+            int home = talc.shardIndexOf(first);
+            blocks.add(first);
+            long elsewhere;
+            do {
+                elsewhere = talc.tryAllocate(4096, 8);
+                blocks.add(elsewhere);
+                talc.checkRememberedFailures();
+            } while (talc.shardIndexOf(elsewhere) == home);
+            long next = talc.tryAllocate(4096, 8);
+            assertEquals(talc.shardIndexOf(elsewhere), talc.shardIndexOf(next), "the full home is skipped");
+            blocks.add(next);
+            talc.free(first, 4096);
+            blocks.remove(first);
+            long again = talc.tryAllocate(4096, 8);
+            assertEquals(home, talc.shardIndexOf(again), "the home serves again after a free there");
+            assertEquals(first, again, "the freed block's place");
+            blocks.add(again);
+            talc.checkRememberedFailures();
+            for (long block : blocks) {
+                talc.free(block, 4096);
+            }
+            talc.verify();
+            assertEquals(0, talc.stats().allocatedBytes());
+        }
+
+        @Test
+        void shouldStillRejectABadAlignmentWhenTheHomeIsFull() {
+            ConcurrentTalc talc = (ConcurrentTalc) allocator;
+            java.util.List<Long> blocks = new java.util.ArrayList<>();
+            long first = talc.tryAllocate(4096, 8);
+            int home = talc.shardIndexOf(first);
+            blocks.add(first);
+            long elsewhere;
+            do {
+                elsewhere = talc.tryAllocate(4096, 8);
+                blocks.add(elsewhere);
+            } while (talc.shardIndexOf(elsewhere) == home);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> talc.tryAllocate(8192, 24));
+            assertTrue(e.getMessage().contains("byteAlignment=24"), e.getMessage());
+            for (long block : blocks) {
+                talc.free(block, 4096);
+            }
+            talc.verify();
         }
     }
 }

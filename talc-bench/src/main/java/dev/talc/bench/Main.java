@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.talc.bench.alloc.Contenders;
 import dev.talc.bench.alloc.Contenders.Contender;
+import dev.talc.bench.workload.PairedRandomActions;
 import dev.talc.bench.workload.Params;
 
 /**
@@ -14,6 +15,7 @@ import dev.talc.bench.workload.Params;
  *
  * <pre>
  *   quick | full  [--only id,id] [--skip id,id] [--forks N] [--no-fork] [--out DIR]   the comparison (results/&lt;mode&gt;/)
+ *   paired BASE WITH [--rounds N] [--out DIR]                             two allocators trial for trial in one JVM
  *   jmh [JMH options]                                                     JMH benchmarks (dev.talc.bench.jmh)
  *   list                                                                  allocator ids
  * </pre>
@@ -31,6 +33,9 @@ public final class Main {
               java -jar talc-bench/target/talc-bench.jar full    # the published figures: 7 trials, every variant
               java -jar talc-bench/target/talc-bench.jar jmh -prof gc            # JMH single-operation benchmarks
               java -jar talc-bench/target/talc-bench.jar list                    # allocator ids
+              java -jar talc-bench/target/talc-bench.jar paired talc concurrenttalc  # one against another,
+                                                                 # trial for trial in one JVM (1-thread
+                                                                 # random actions; about 2 minutes)
 
             Or build and run in one Maven command from the repository root:
               mvn -q -B -pl talc-bench -am package -DskipTests -Dbench=quick      (or -Dbench=full)
@@ -43,6 +48,10 @@ public final class Main {
               --no-fork      run every allocator in this JVM (faster, but later allocators run with
                              megamorphic call sites: for checking JIT pollution only)
               --out DIR      output directory (default results/<mode>)
+
+            Options of paired BASE WITH:
+              --rounds N     paired trials per configuration (default 15); the figure is the median ratio
+              --out DIR      output directory (default results/paired)
             """;
 
     /** Entry point. */
@@ -61,6 +70,7 @@ public final class Main {
             case "list" -> Contenders.all().forEach(c -> System.out.printf("%-28s %-30s %s%n", c.id(), c.name(),
                     c.kind().label()));
             case "quick", "full", "tiny" -> compare(args);
+            case "paired" -> paired(args);
             default -> {
                 System.err.print("unknown command '" + args[0] + "'\n\n" + USAGE);
                 System.exit(2);
@@ -96,6 +106,32 @@ public final class Main {
         }
         new Harness(budget, contenders, fork, forks, out).run();
         System.exit(0); // worker threads are daemons, but native allocators may hold non-daemon helpers
+    }
+
+    private static void paired(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.print("paired needs two allocator ids\n\n" + USAGE);
+            System.exit(2);
+        }
+        Contender base = Contenders.byId(args[1]);
+        Contender with = Contenders.byId(args[2]);
+        int rounds = 15;
+        Path out = Path.of("results", "paired");
+        for (int i = 3; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                default -> {
+                    System.err.print("unknown option '" + args[i] + "'\n\n" + USAGE);
+                    System.exit(2);
+                }
+            }
+        }
+        long start = System.nanoTime();
+        PairedRandomActions.run(base, with, rounds, Params.RA_DURATION_NANOS, line -> System.out.printf("[%6.1fs] %s%n",
+                (System.nanoTime() - start) / 1e9, line), out);
+        System.out.println("Wrote " + out.resolve("paired.csv"));
+        System.exit(0);
     }
 
     /** The ids in a comma-separated list of ids or names; throws on an unknown one. */

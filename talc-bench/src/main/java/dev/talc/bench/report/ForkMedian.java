@@ -65,7 +65,7 @@ public final class ForkMedian {
     }
 
     /** The median of some scores: the middle one, or the mean of the middle two; NaN if there are none. */
-    static double median(double... scores) {
+    public static double median(double... scores) {
         double[] sorted = Arrays.stream(scores).sorted().toArray();
         int n = sorted.length;
         return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

@@ -48,7 +48,7 @@ public final class ResultsCsv {
     }
 
     /** A number in plain notation, at most 3 decimals, no trailing zeros: 6101234.333, 95.1, 0.002, 12. */
-    static String number(double value) {
+    public static String number(double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             throw new IllegalArgumentException("not a finite score: " + value);
         }
@@ -60,7 +60,7 @@ public final class ResultsCsv {
     }
 
     /** A text field, quoted when it must be. */
-    static String field(String text) {
+    public static String field(String text) {
         if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
             return text;
         }

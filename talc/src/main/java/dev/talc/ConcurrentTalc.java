@@ -291,14 +291,16 @@ public final class ConcurrentTalc implements TalcAllocator {
         long thread = Thread.currentThread().threadId();
         int slot = (int) thread & (HOME_SLOTS - 1);
         Shard shard = homeThreads[slot] == thread ? homeShards[slot] : newHome(thread, slot);
-        if (!shard.tryLockNow()) {
-            shard = anyFreeShard(shard.index, thread, slot);
-        }
-        long offset;
-        try {
-            offset = shard.tryAllocate(byteSize, byteAlignment);
-        } finally {
-            shard.unlock();
+        long offset = -1;
+        if (!shard.knownNotToFit(byteSize, byteAlignment)) {
+            if (!shard.tryLockNow()) {
+                shard = anyFreeShard(shard.index, thread, slot);
+            }
+            try {
+                offset = shard.tryAllocate(byteSize, byteAlignment);
+            } finally {
+                shard.unlock();
+            }
         }
         return offset >= 0 ? offset : allocateElsewhere(byteSize, byteAlignment, shard.index);
     }
@@ -626,6 +628,9 @@ public final class ConcurrentTalc implements TalcAllocator {
     private long allocateElsewhere(long byteSize, long byteAlignment, int tried) {
         for (int i = 1; i < shards.length; i++) {
             Shard shard = shards[(tried + i) % shards.length];
+            if (shard.knownNotToFit(byteSize, byteAlignment)) {
+                continue;
+            }
             shard.lock();
             try {
                 long offset = shard.tryAllocate(byteSize, byteAlignment);

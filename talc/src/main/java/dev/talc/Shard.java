@@ -19,11 +19,17 @@ import java.lang.invoke.VarHandle;
  * thread's carrier run others: nothing here pins or parks a carrier).
  *
  * <p>A full shard fails fast. A request that fails in a {@link Talc} has searched everything (its quick
- * bins flushed, every partly fitting gap looked at), so until the shard gains free memory any request
- * at least as large and at least as aligned fails too. The shard remembers the last failed request
- * {@code (unfitSize, unfitAlignment)} and answers such requests with -1 at once; every operation that
- * can free memory in the shard forgets it. Invariant: {@code unfitSize < Long.MAX_VALUE} implies that a
- * request of {@code unfitSize} bytes aligned to {@code unfitAlignment} fails in {@code talc} now. Without
+ * bins flushed, every partly fitting gap looked at), so until the shard gains a free chunk of at least
+ * that size, any request at least as large and at least as aligned fails too. The shard remembers the
+ * last failed request {@code (unfitSize, unfitAlignment)}; {@link ConcurrentTalc} reads it before taking
+ * the lock and goes elsewhere at once (a stale read, from a race with another thread, changes only
+ * where a block goes: the last, all-locked attempt asks every {@code talc} itself). A free forgets it
+ * when the gap it leaves (merged with its free neighbours) is at least {@code unfitSize} bytes, or when
+ * the quick bins keep its chunk (they were empty after the failed search, and a later flush could merge
+ * what they keep with gaps around it); any other operation that may free memory forgets it always.
+ * Invariant: {@code unfitSize < Long.MAX_VALUE}
+ * implies that a request of {@code unfitSize} bytes aligned to {@code unfitAlignment} fails in
+ * {@code talc} now. Without
  * this, a thread whose home shard had filled paid a full search there before every allocation it then
  * made elsewhere (1-thread random actions at M=30000 without realloc ran at about 0.6x of Talc).
  * Sending the thread to another shard instead (a new home) cost 4.6 points of heap efficiency: from
@@ -60,14 +66,8 @@ final class Shard extends ShardPadAfter {
         this.remembersFailures = remembersFailures;
     }
 
-    /**
-     * Allocates in this shard (lock held); -1 at once for a request at least as hard as one that failed
-     * since the shard last gained free memory.
-     */
+    /** Allocates in this shard (lock held), remembering the request if it fails. */
     long tryAllocate(long byteSize, long byteAlignment) {
-        if (knownNotToFit(byteSize, byteAlignment)) {
-            return -1;
-        }
         long offset = talc.tryAllocate(byteSize, byteAlignment);
         if (offset < 0 && remembersFailures) {
             unfitSize = byteSize;
@@ -76,10 +76,11 @@ final class Shard extends ShardPadAfter {
         return offset;
     }
 
-    /** Frees a block of this shard (lock held). */
+    /** Frees a block of this shard (lock held), forgetting the remembered failure if it may now fit. */
     void free(long offset, long byteSize) {
-        talc.free(offset, byteSize);
-        unfitSize = Long.MAX_VALUE;
+        if (talc.freeReturningGapSize(offset, byteSize) >= unfitSize) {
+            unfitSize = Long.MAX_VALUE;
+        }
     }
 
     /** Forgets the remembered failure after the shard may have gained free memory (lock held). */
@@ -88,8 +89,8 @@ final class Shard extends ShardPadAfter {
     }
 
     /**
-     * Whether the shard answers this request with -1 without searching; never for an invalid alignment,
-     * which {@link Talc#tryAllocate} rejects with an exception.
+     * Whether this request is known not to fit (a plain read: callers may hold no lock, see the note);
+     * never for an invalid alignment, which {@link Talc#tryAllocate} rejects with an exception.
      */
     boolean knownNotToFit(long byteSize, long byteAlignment) {
         return byteSize >= unfitSize && byteAlignment >= unfitAlignment && (byteAlignment & (byteAlignment - 1)) == 0;

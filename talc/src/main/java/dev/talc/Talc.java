@@ -333,24 +333,40 @@ public final class Talc implements TalcAllocator {
         freeAt(offset, byteSize, tagOf("free", offset, byteSize));
     }
 
-    /** Frees the live block {@code (offset, byteSize)} whose tag {@link #tagOf} found at {@code tagOffset}. */
-    private void freeAt(long offset, long byteSize, long tagOffset) {
+    /**
+     * Frees a block as {@link #free(long, long)} does, and returns the size of the gap its memory merged
+     * into, or {@code Long.MAX_VALUE} if the quick bins kept it (a flush may merge it later with gaps
+     * next to it). A request of that many bytes or more is the only kind the free may have made room for;
+     * for {@link Shard}'s remembered failure.
+     */
+    long freeReturningGapSize(long offset, long byteSize) {
+        return freeAt(offset, byteSize, tagOf("free", offset, byteSize));
+    }
+
+    /**
+     * Frees the live block {@code (offset, byteSize)} whose tag {@link #tagOf} found at {@code tagOffset};
+     * returns the size of the gap it merged into, or {@code Long.MAX_VALUE} if it was cached.
+     */
+    private long freeAt(long offset, long byteSize, long tagOffset) {
         long tag = word(tagOffset);
         long base = tag & ADDRESS_MASK;
         long acme = tagOffset + WORD;
         // Only a chunk with no free neighbour is cached: it would not merge with anything now, so
         // caching it costs no contiguity (caching every small chunk cost 0.8 points of heap efficiency).
+        long gapSize;
         if (!Tag.isAboveFree(tag) && Tag.isAllocated(word(base - WORD)) && quick.offer(memory, base, acme - base)) {
             setWord(tagOffset, tag | CACHED);
             chunkBytes -= acme - base;
+            gapSize = Long.MAX_VALUE;
         } else {
-            release(base, acme, tag);
+            gapSize = release(base, acme, tag);
         }
         allocatedBytes -= byteSize;
         totalFreeCount++;
         if (registry != null) {
             registry.remove(offset);
         }
+        return gapSize;
     }
 
     /**
@@ -1077,8 +1093,11 @@ public final class Talc implements TalcAllocator {
         soleHeapAcme = one ? heaps.acme(0) : Long.MIN_VALUE;
     }
 
-    /** Frees the chunk {@code [base, acme)} with tag {@code tag}, merging it with free neighbours. */
-    private void release(long base, long acme, long tag) {
+    /**
+     * Frees the chunk {@code [base, acme)} with tag {@code tag}, merging it with free neighbours; returns
+     * the size of the gap it became part of.
+     */
+    private long release(long base, long acme, long tag) {
         chunkBytes -= acme - base;
         long below = word(base - WORD);
         boolean belowFree = !Tag.isAllocated(below);
@@ -1095,10 +1114,13 @@ public final class Talc implements TalcAllocator {
                 gaps.remove(memory, gapBase, below);
             }
             gaps.replace(memory, acme, aboveSize, gapBase, acme + aboveSize - gapBase);
+            return acme + aboveSize - gapBase;
         } else if (belowFree) {
             gaps.replace(memory, base - below, below, base - below, acme - base + below);
+            return acme - base + below;
         } else {
             gaps.insert(memory, base, acme - base);
+            return acme - base;
         }
     }
 

@@ -20,7 +20,8 @@ import dev.talc.bench.report.Row;
  * <p>Design note. On the development VM a whole JVM can run a third slower than the next, so the ratio of
  * two allocators' scores from separate JVMs ({@code full --forks N}) moves by ±10% from run to run. Here
  * both run in one JVM, in rounds of one trial each (a fresh allocator per trial, 200 ms, as in
- * {@link RandomActions}), the order alternating from round to round so that drift cancels; each round
+ * {@link RandomActions}) after a JIT warm-up (2 s each, then 3 unscored rounds per configuration), the
+ * order alternating from round to round so that drift cancels; each round
  * gives one ratio {@code with / base}, and the figure is the median ratio over the rounds, with its
  * range. The price: both allocators share the JIT's profile of the workload loop (its call sites see two
  * receiver classes, an inlined type check each) and of any code they share, which the fresh-JVM
@@ -33,6 +34,8 @@ public final class PairedRandomActions {
     public static final String HEADER = "benchmark,base,with,max_size,base_median,with_median,ratio_median,ratio_min,"
             + "ratio_max,rounds";
     private static final int WARM_UP_ROUNDS = 3;
+    /** Before the first configuration each allocator runs this long, as {@link Params#FULL}'s first warm-up. */
+    private static final long FIRST_WARM_UP_NANOS = Params.FULL.firstWarmupNanos();
 
     private PairedRandomActions() {
     }
@@ -54,6 +57,9 @@ public final class PairedRandomActions {
             throw new IllegalArgumentException("rounds=" + rounds + " durationNanos=" + durationNanos
                     + " must both be >= 1");
         }
+        long firstWarmUp = Math.min(FIRST_WARM_UP_NANOS, 10 * durationNanos);
+        RandomActions.trial(base.factory(), 1, Params.RA_MAX_SIZES.get(0), true, firstWarmUp);
+        RandomActions.trial(with.factory(), 1, Params.RA_MAX_SIZES.get(0), true, firstWarmUp);
         List<Pair> pairs = new ArrayList<>();
         for (boolean realloc : new boolean[] {true, false}) {
             String benchmark = realloc ? RandomActions.NAME : RandomActions.NAME_NO_REALLOC;

@@ -47,8 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (figures in the project README):
  * <ul>
  * <li>A single global lock ({@link #locked(Talc)}, the seed's {@code Talck}) is as cheap with one thread
- *     but serialises threads on one cache line: with two threads it reaches 0.12-0.19x of this design,
- *     which scales 1.8-2.1x from one thread to two.</li>
+ *     but serialises threads on one cache line: with two threads it reaches 0.12-0.33x of this design,
+ *     which scales 1.8-2.4x from one thread to two.</li>
  * <li>With the shard lock word an {@code int}, JDK 25's field layout packed it into the object header's
  *     spare bytes, outside the padding, and two threads on two shards ran 2.5-3.8x slower per operation
  *     than one thread alone; as a padded {@code long} they run at full speed.</li>

@@ -27,13 +27,12 @@ import java.lang.invoke.VarHandle;
  * when the gap it leaves (merged with its free neighbours) is at least {@code unfitSize} bytes, or when
  * the quick bins keep its chunk (they were empty after the failed search, and a later flush could merge
  * what they keep with gaps around it); any other operation that may free memory forgets it always.
- * Invariant: {@code unfitSize < Long.MAX_VALUE}
- * implies that a request of {@code unfitSize} bytes aligned to {@code unfitAlignment} fails in
- * {@code talc} now. Without
- * this, a thread whose home shard had filled paid a full search there before every allocation it then
- * made elsewhere (1-thread random actions at M=30000 without realloc ran at about 0.6x of Talc).
- * Sending the thread to another shard instead (a new home) cost 4.6 points of heap efficiency: from
- * shard order (first fit) to next fit.
+ * Invariant (lock held): {@code unfitSize < Long.MAX_VALUE} implies that a request of {@code unfitSize}
+ * bytes aligned to {@code unfitAlignment} fails in {@code talc} now. Without this, a thread whose home
+ * shard had filled paid a full search there before every allocation it then made elsewhere (1-thread
+ * random actions at M=30000 without realloc ran at about 0.6x of Talc). Sending the thread to another
+ * shard instead (a new home) cost 4.6 points of heap efficiency: from shard order (first fit) to next
+ * fit.
  */
 final class Shard extends ShardPadAfter {
     private static final VarHandle STATE;

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,6 +52,32 @@ class ConcurrentTalcContractTest extends AllocatorContractTest {
         }
 
         /**
+         * Allocates 4 KiB blocks into {@code blocks} until one lands outside the home shard (checking the
+         * remembered failures after each); returns the home's index.
+         */
+        private int fillHome(ConcurrentTalc talc, List<Long> blocks) {
+            long first = talc.tryAllocate(4096, 8);
+            int home = talc.shardIndexOf(first);
+            blocks.add(first);
+            long next;
+            do {
+                next = talc.tryAllocate(4096, 8);
+                blocks.add(next);
+                talc.checkRememberedFailures();
+            } while (talc.shardIndexOf(next) == home);
+            return home;
+        }
+
+        /** Frees every 4 KiB block of {@code blocks}; then nothing is allocated and verify() passes. */
+        private void freeAll(ConcurrentTalc talc, List<Long> blocks) {
+            for (long block : blocks) {
+                talc.free(block, 4096);
+            }
+            talc.verify();
+            assertEquals(0, talc.stats().allocatedBytes());
+        }
+
+        /**
          * Once the home shard is full, requests go elsewhere; the home remembers what did not fit, and
          * forgets it on a free, so the next allocation that fits there is served there again (first fit
          * in shard order is what keeps heap efficiency).
@@ -57,16 +85,10 @@ class ConcurrentTalcContractTest extends AllocatorContractTest {
         @Test
         void shouldServeFromTheHomeAgainOnceAFreeMadeRoomThere() {
             ConcurrentTalc talc = (ConcurrentTalc) allocator;
-            java.util.List<Long> blocks = new java.util.ArrayList<>();
-            long first = talc.tryAllocate(4096, 8);
-            int home = talc.shardIndexOf(first);
-            blocks.add(first);
-            long elsewhere;
-            do {
-                elsewhere = talc.tryAllocate(4096, 8);
-                blocks.add(elsewhere);
-                talc.checkRememberedFailures();
-            } while (talc.shardIndexOf(elsewhere) == home);
+            List<Long> blocks = new ArrayList<>();
+            int home = fillHome(talc, blocks);
+            long first = blocks.get(0);
+            long elsewhere = blocks.get(blocks.size() - 1);
             long next = talc.tryAllocate(4096, 8);
             assertEquals(talc.shardIndexOf(elsewhere), talc.shardIndexOf(next), "the full home is skipped");
             blocks.add(next);
@@ -77,31 +99,17 @@ class ConcurrentTalcContractTest extends AllocatorContractTest {
             assertEquals(first, again, "the freed block's place");
             blocks.add(again);
             talc.checkRememberedFailures();
-            for (long block : blocks) {
-                talc.free(block, 4096);
-            }
-            talc.verify();
-            assertEquals(0, talc.stats().allocatedBytes());
+            freeAll(talc, blocks);
         }
 
         @Test
         void shouldStillRejectABadAlignmentWhenTheHomeIsFull() {
             ConcurrentTalc talc = (ConcurrentTalc) allocator;
-            java.util.List<Long> blocks = new java.util.ArrayList<>();
-            long first = talc.tryAllocate(4096, 8);
-            int home = talc.shardIndexOf(first);
-            blocks.add(first);
-            long elsewhere;
-            do {
-                elsewhere = talc.tryAllocate(4096, 8);
-                blocks.add(elsewhere);
-            } while (talc.shardIndexOf(elsewhere) == home);
+            List<Long> blocks = new ArrayList<>();
+            fillHome(talc, blocks);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> talc.tryAllocate(8192, 24));
             assertTrue(e.getMessage().contains("byteAlignment=24"), e.getMessage());
-            for (long block : blocks) {
-                talc.free(block, 4096);
-            }
-            talc.verify();
+            freeAll(talc, blocks);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.talc;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -111,16 +110,12 @@ public final class ConcurrentTalc implements TalcAllocator {
      */
     private final long[] homeThreads = new long[HOME_SLOTS];
     private final Shard[] homeShards = new Shard[HOME_SLOTS];
-    /** All heaps of all shards, sorted, with their shard: replaced (never changed) by a rebalance. */
-    private volatile Routes routes;
     /**
-     * A copy of {@code routes.table()} that frees read without loading {@code routes} first: its length
-     * and shift depend only on the memory's size, so a rebalance copies new slots into it. A free may
-     * read a slot from before a rebalance; that is still right for every live block (only free memory
-     * moves), and a wrong offset still meets its shard's checks.
+     * All heaps of all shards, sorted, with their shard: replaced (never changed) by a rebalance. A free
+     * may read routes from before a rebalance; they are still right for every live block (only free
+     * memory moves), and a wrong offset still meets its shard's checks.
      */
-    private final Shard[] routeTable;
-    private final int routeShift;
+    private volatile Routes routes;
 
     private ConcurrentTalc(MemorySegment memory, Talc[] talcs, boolean ownHandler) {
         this.memory = memory;
@@ -128,10 +123,7 @@ public final class ConcurrentTalc implements TalcAllocator {
         for (int i = 0; i < talcs.length; i++) {
             shards[i] = new Shard(talcs[i], i, !ownHandler);
         }
-        Routes first = Routes.of(shards, memory.byteSize());
-        this.routeTable = first.table().clone();
-        this.routeShift = first.shift();
-        this.routes = first;
+        this.routes = Routes.of(shards, memory.byteSize());
     }
 
     /**
@@ -513,9 +505,6 @@ public final class ConcurrentTalc implements TalcAllocator {
                 throw Errors.invariant("routes-match-heaps", "routes=" + actual + " heaps=" + expected);
             }
             actual.verify();
-            if (!Arrays.equals(routeTable, actual.table())) {
-                throw Errors.invariant("route-table-current", "routes=" + actual);
-            }
         } finally {
             unlockAll();
         }
@@ -599,29 +588,13 @@ public final class ConcurrentTalc implements TalcAllocator {
         return shard == null ? -1 : shard.index;
     }
 
-    /**
-     * The shard whose heap holds {@code offset}, or throws as a free of a foreign offset would. A slot of
-     * the route table that lies in one heap answers at once (see {@link Routes}); others search.
-     */
+    /** The shard whose heap holds {@code offset}, or throws as a free of a foreign offset would. */
     private Shard shardOf(String operation, long offset, long byteSize) {
-        long slot = offset >>> routeShift; // a negative offset becomes a slot far past the table
-        Shard[] table = routeTable;
-        Shard shard = slot < table.length ? table[(int) slot] : null;
-        return shard != null ? shard : searchShardOf(operation, offset, byteSize);
-    }
-
-    private Shard searchShardOf(String operation, long offset, long byteSize) {
         Shard shard = routes.ownerOf(offset);
         if (shard == null) {
             throw Errors.badBlock(operation, "outside-heaps", offset, byteSize);
         }
         return shard;
-    }
-
-    /** Publishes new routes (in either order: old and new routes are both right for live blocks). */
-    private void setRoutes(Routes next) {
-        routes = next;
-        System.arraycopy(next.table(), 0, routeTable, 0, routeTable.length);
     }
 
     /** Tries every shard but {@code tried}, then moves free memory between shards and tries again. */
@@ -696,7 +669,7 @@ public final class ConcurrentTalc implements TalcAllocator {
                         firstHeap = firstTalc.extend(firstHeap, new Span(firstHeap.base(), boundary));
                     }
                 }
-                setRoutes(Routes.of(shards, memory.byteSize()));
+                routes = Routes.of(shards, memory.byteSize());
                 now.owners()[first].gainedFreeMemory();
                 return now.owners()[first];
             }

@@ -330,7 +330,7 @@ public final class Talc implements TalcAllocator {
      *                                  nothing is changed
      */
     public void free(long offset, long byteSize) {
-        freeAt(offset, byteSize, tagOf("free", offset, byteSize));
+        freeReturningGapSize(offset, byteSize);
     }
 
     /**

@@ -72,8 +72,7 @@ public final class Main {
             case "quick", "full", "tiny" -> compare(args);
             case "paired" -> paired(args);
             default -> {
-                System.err.print("unknown command '" + args[0] + "'\n\n" + USAGE);
-                System.exit(2);
+                exitWithUsage("unknown command '" + args[0] + "'");
             }
         }
     }
@@ -99,8 +98,7 @@ public final class Main {
                 case "--forks" -> forks = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
-                    System.err.print("unknown option '" + args[i] + "'\n\n" + USAGE);
-                    System.exit(2);
+                    exitWithUsage("unknown option '" + args[i] + "'");
                 }
             }
         }
@@ -110,8 +108,7 @@ public final class Main {
 
     private static void paired(String[] args) throws Exception {
         if (args.length < 3) {
-            System.err.print("paired needs two allocator ids\n\n" + USAGE);
-            System.exit(2);
+            exitWithUsage("paired needs two allocator ids");
         }
         Contender base = Contenders.byId(args[1]);
         Contender with = Contenders.byId(args[2]);
@@ -122,8 +119,7 @@ public final class Main {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
-                    System.err.print("unknown option '" + args[i] + "'\n\n" + USAGE);
-                    System.exit(2);
+                    exitWithUsage("unknown option '" + args[i] + "'");
                 }
             }
         }
@@ -132,6 +128,12 @@ public final class Main {
                 (System.nanoTime() - start) / 1e9, line), out);
         System.out.println("Wrote " + out.resolve("paired.csv"));
         System.exit(0);
+    }
+
+    /** Prints {@code problem} and the usage to standard error and exits with status 2. */
+    private static void exitWithUsage(String problem) {
+        System.err.print(problem + "\n\n" + USAGE);
+        System.exit(2);
     }
 
     /** The ids in a comma-separated list of ids or names; throws on an unknown one. */

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import dev.talc.bench.alloc.Contenders;
 import dev.talc.bench.alloc.Contenders.Contender;
@@ -67,8 +68,8 @@ public final class Main {
                 System.exit(0); // native allocators and Netty may leave non-daemon threads behind
             }
             case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
-            case "list" -> Contenders.all().forEach(c -> System.out.printf("%-28s %-30s %s%n", c.id(), c.name(),
-                    c.kind().label()));
+            case "list" -> Stream.concat(Contenders.all().stream(), Contenders.probes().stream())
+                    .forEach(c -> System.out.printf("%-28s %-30s %s%n", c.id(), c.name(), c.kind().label()));
             case "quick", "full", "tiny" -> compare(args);
             case "paired" -> paired(args);
             default -> {

@@ -28,7 +28,9 @@ public final class Contenders {
         /** A native allocator called through FFM or JNI. */
         NATIVE_PEER("native peer"),
         /** A speed limit, not a real allocator (a bump pointer that never frees; the harness floor). */
-        BASELINE("baseline");
+        BASELINE("baseline"),
+        /** A measuring instrument for {@code paired} runs, outside the comparative suite. */
+        PROBE("probe (paired only)");
 
         private final String label;
 
@@ -62,6 +64,8 @@ public final class Contenders {
     public static final String CONCURRENT_TALC = "ConcurrentTalc";
     /** ConcurrentTalc.locked(Talc): one global lock. */
     public static final String TALC_GLOBAL_LOCK = "ConcurrentTalc (global lock)";
+    /** Talc behind a bare CAS lock: the probe {@link BareLockTalc}. */
+    public static final String TALC_BARE_LOCK = "Talc + bare lock";
 
     private static final Map<String, Kind> PEER_KINDS = Map.ofEntries(
             Map.entry("one-nio Malloc", Kind.JAVA_PEER),
@@ -102,15 +106,26 @@ public final class Contenders {
         return List.copyOf(all);
     }
 
-    /** The contender with this id (or display name), or throws listing the ids. */
+    /**
+     * The probes: instruments for {@code paired} runs, which the comparative suite leaves out (they are not
+     * allocators anyone would choose; {@link BareLockTalc} measures the least a lock per operation costs).
+     */
+    public static List<Contender> probes() {
+        AllocatorFactory bareLock = new AllocatorFactory(TALC_BARE_LOCK, true, true, BareLockTalc::new);
+        return List.of(new Contender(idOf(bareLock.name()), Kind.PROBE, bareLock));
+    }
+
+    /** The contender or probe with this id (or display name), or throws listing the ids. */
     public static Contender byId(String idOrName) {
-        for (Contender c : all()) {
+        List<Contender> known = new ArrayList<>(all());
+        known.addAll(probes());
+        for (Contender c : known) {
             if (c.id().equals(idOrName) || c.name().equals(idOrName)) {
                 return c;
             }
         }
         throw new IllegalArgumentException("unknown allocator '" + idOrName + "'; ids: "
-                + all().stream().map(Contender::id).toList());
+                + known.stream().map(Contender::id).toList());
     }
 
     /** "one-nio MallocMT" → "one-nio-mallocmt", "ConcurrentTalc (global lock)" → "concurrenttalc-global-lock". */

@@ -3,6 +3,7 @@ package dev.talc.bench.alloc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -34,7 +35,8 @@ class PeersTest {
 
     /** Every peer and Talc's own adapters, which must pass the same checks. */
     static Stream<Named<AllocatorFactory>> peers() {
-        return Contenders.all().stream().map(Contenders.Contender::factory).map(f -> Named.of(f.name(), f));
+        return Stream.concat(Contenders.all().stream(), Contenders.probes().stream()).map(Contenders.Contender::factory)
+                .map(f -> Named.of(f.name(), f));
     }
 
     static Stream<Named<AllocatorFactory>> arenaPeers() {
@@ -308,5 +310,16 @@ class PeersTest {
         assertEquals(16, all.size());
         assertEquals(List.of(Contenders.TALC, Contenders.CONCURRENT_TALC, Contenders.TALC_GLOBAL_LOCK), all.subList(0, 3));
         assertEquals(all.size(), Contenders.all().stream().map(Contenders.Contender::id).distinct().count());
+    }
+
+    @Test
+    void probesAreFoundByIdButStayOutOfTheSuite() {
+        Contenders.Contender probe = Contenders.byId("talc-bare-lock");
+        assertEquals(Contenders.TALC_BARE_LOCK, probe.name());
+        assertEquals(Contenders.Kind.PROBE, probe.kind());
+        assertEquals(probe, Contenders.byId(Contenders.TALC_BARE_LOCK));
+        assertTrue(Contenders.all().stream().noneMatch(c -> c.id().equals(probe.id())));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Contenders.byId("nope"));
+        assertTrue(e.getMessage().contains("talc-bare-lock"), e.getMessage());
     }
 }

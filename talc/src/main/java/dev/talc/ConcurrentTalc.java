@@ -34,16 +34,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     one.</li>
  * </ul>
  * <h2>Costs, and the alternatives measured</h2>
- * Per operation: a home lookup (allocations) or a route lookup (frees), and one CAS. Taken apart with
- * 1-thread random actions without realloc, this allocator and Talc trial for trial in one JVM (the
- * benchmark module's {@code paired} command; variants each skipping one piece), at M=200 where Talc
- * takes about 29 ns per operation including the workload's loop: the home lookup cost about 1.8 ns,
- * the route lookup about 1.4 ns (a binary search of the heaps had cost about 2.7 ns), the wrapping
- * itself about 1.3 ns, the CAS under 1 ns. The CAS's cost grows with the block sizes: about 3.5 ns at
- * M=3000 and 11 ns at M=30000 (of 43 and 75 ns), most likely because a locked instruction orders the
- * memory accesses around it, so the cache misses of an operation on a large heap no longer overlap
- * with the work before it. Measured with the random-actions workload on the 2-core development machine
- * (figures in the project README):
+ * Per operation: a home lookup (allocations) or a route lookup (frees), and one CAS. The CAS sets the
+ * floor: plain Talc behind nothing but a CAS lock (the benchmark module's {@code talc-bare-lock} probe,
+ * trial for trial against Talc in one JVM with its {@code paired} command, 1-thread random actions
+ * without realloc) runs at 0.93x of Talc for M=200-3000, but at 0.87x for M=10000 and 0.81x for
+ * M=30000: a locked instruction orders the memory accesses around it, so the cache misses of an
+ * operation on a large heap no longer overlap with the work before it. This allocator adds to that
+ * floor about 11% at M=200, falling to 4% at M=30000. Taken apart at M=200 (variants each skipping one
+ * piece), where Talc takes about 29 ns per operation including the workload's loop: the home lookup
+ * cost about 1.8 ns, the route lookup about 1.4 ns (a binary search of the heaps had cost about 2.7 ns),
+ * the wrapping itself about 1.3 ns. Putting the shard's fields on the lock word's cache line, or
+ * calling {@link Talc} without the {@link Shard} layer, changed nothing measurable. Measured with the
+ * random-actions workload on the 2-core development machine (figures in the project README):
  * <ul>
  * <li>A single global lock ({@link #locked(Talc)}, the seed's {@code Talck}) is as cheap with one thread
  *     but serialises threads on one cache line: with two threads it reaches 0.12-0.33x of this design,
@@ -64,9 +66,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     the drain, after the call returned.</li>
  * </ul>
  * Per-thread caches in front of the shards would save the CAS but hold memory in threads that may never
- * allocate again; draining them from other threads needs the same synchronisation the locks provide
- * (any mutual exclusion needs an atomic instruction or a store-load fence on its fast path, unless it
- * stops the owner thread from outside).
+ * allocate again; draining them from other threads needs the same synchronisation the locks provide.
+ * Any mutual exclusion needs an atomic instruction or a store-load fence on its fast path (Attiya et
+ * al., "Laws of Order", POPL 2011), unless another thread can stop the owner from outside (as
+ * {@code membarrier(2)} does), which the Java memory model has no way to express. So with one thread
+ * this allocator stays under the bare-lock floor above, and on the development machine that floor
+ * alone is below 0.85x of Talc at M=30000 without realloc.
  *
  * {@snippet :
  * ConcurrentTalc talc = ConcurrentTalc.over(Arena.ofShared().allocate(256 << 20, 4096));

@@ -287,6 +287,25 @@ public final class ConcurrentTalc implements TalcAllocator {
     public long tryAllocate(long byteSize, long byteAlignment) {
         long thread = Thread.currentThread().threadId();
         int slot = (int) thread & (HOME_SLOTS - 1);
+        Shard shard = homeShards[slot];
+        // The fast path: the thread's home is known, may fit the request, and its lock is free.
+        if (homeThreads[slot] == thread && !shard.knownNotToFit(byteSize, byteAlignment) && shard.tryLockNow()) {
+            long offset;
+            try {
+                offset = shard.tryAllocate(byteSize, byteAlignment);
+            } finally {
+                shard.unlock();
+            }
+            return offset >= 0 ? offset : allocateElsewhere(byteSize, byteAlignment, shard.index);
+        }
+        return allocateAwayFromHome(byteSize, byteAlignment, thread, slot);
+    }
+
+    /**
+     * The cold side of {@link #tryAllocate}: the thread has no home yet (or lost its slot to another
+     * thread), its home is known not to fit the request, or its home's lock is taken.
+     */
+    private long allocateAwayFromHome(long byteSize, long byteAlignment, long thread, int slot) {
         Shard shard = homeThreads[slot] == thread ? homeShards[slot] : newHome(thread, slot);
         long offset = -1;
         if (!shard.knownNotToFit(byteSize, byteAlignment)) {

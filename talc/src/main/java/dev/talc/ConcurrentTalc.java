@@ -37,10 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Per operation: a home lookup (allocations) or a route lookup (frees), and one CAS. The CAS sets the
  * floor: plain Talc behind nothing but a CAS lock (the benchmark module's {@code talc-bare-lock} probe,
  * trial for trial against Talc in one JVM with its {@code paired} command, 1-thread random actions
- * without realloc) runs at 0.93x of Talc for M=200-3000, but at 0.87x for M=10000 and 0.81x for
+ * without realloc) runs at 0.92-0.94x of Talc for M=200-3000, but at 0.87x for M=10000 and 0.81x for
  * M=30000: a locked instruction orders the memory accesses around it, so the cache misses of an
  * operation on a large heap no longer overlap with the work before it. This allocator adds to that
- * floor about 11% at M=200, falling to 4% at M=30000. Taken apart at M=200 (variants each skipping one
+ * floor about 10% at M=200, falling to 3% at M=30000. Taken apart at M=200 (variants each skipping one
  * piece), where Talc takes about 29 ns per operation including the workload's loop: the home lookup
  * cost about 1.8 ns, the route lookup about 1.4 ns (a binary search of the heaps had cost about 2.7 ns),
  * the wrapping itself about 1.3 ns. Putting the shard's fields on the lock word's cache line, or

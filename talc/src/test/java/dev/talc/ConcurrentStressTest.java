@@ -1,5 +1,6 @@
 package dev.talc;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -143,6 +145,67 @@ class ConcurrentStressTest {
             }
             assertEquals(blocks, freed.get());
             assertEquals(0, talc.stats().allocationCount());
+            talc.verify();
+        }
+    }
+
+    @Test
+    void threadsSharingAHomeSlotTakeItFromEachOtherWithoutHarm() throws Exception {
+        // The home table is indexed by the low 8 bits of the thread id: two threads whose ids differ by a
+        // multiple of 256 overwrite each other's slot on every switch, through the cold path.
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment memory = arena.allocate(4 << 20, 4096);
+            ConcurrentTalc talc = ConcurrentTalc.builder(memory).shards(4).build();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> pair = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                byte fill = (byte) (t + 1);
+                long seed = 2000 + t;
+                Runnable body = () -> {
+                    try {
+                        start.await();
+                        SplittableRandom random = new SplittableRandom(seed);
+                        List<Block> mine = new ArrayList<>();
+                        for (int i = 0; i < OPERATIONS; i++) {
+                            if (mine.isEmpty() || mine.size() < 64 && random.nextBoolean()) {
+                                long size = 1 + random.nextInt(512);
+                                long offset = talc.tryAllocate(size, 8);
+                                assertTrue(offset >= 0, () -> "out of memory: " + talc.stats());
+                                memory.asSlice(offset, size).fill(fill);
+                                mine.add(new Block(offset, size, fill));
+                            } else {
+                                Block block = mine.remove(random.nextInt(mine.size()));
+                                check(memory, block);
+                                talc.free(block.offset(), block.size());
+                            }
+                        }
+                        for (Block block : mine) {
+                            check(memory, block);
+                            talc.free(block.offset(), block.size());
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                };
+                Thread thread = Thread.ofPlatform().unstarted(body);
+                while (!pair.isEmpty() && (thread.threadId() & 255) != (pair.get(0).threadId() & 255)) {
+                    thread = Thread.ofPlatform().unstarted(body); // ids are handed out in order: at most 255 more
+                }
+                pair.add(thread);
+            }
+            assertEquals(pair.get(0).threadId() & 255, pair.get(1).threadId() & 255);
+            pair.forEach(Thread::start);
+            start.countDown();
+            for (Thread thread : pair) {
+                thread.join(TimeUnit.SECONDS.toMillis(120));
+                assertFalse(thread.isAlive(), "a worker did not finish");
+            }
+            if (failure.get() != null) {
+                fail(failure.get());
+            }
+            assertEquals(0, talc.stats().allocationCount());
+            assertEquals(0, talc.stats().allocatedBytes());
             talc.verify();
         }
     }

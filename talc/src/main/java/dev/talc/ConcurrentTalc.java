@@ -40,12 +40,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without realloc) runs at 0.92-0.94x of Talc for M=200-3000, but at 0.87x for M=10000 and 0.81x for
  * M=30000: a locked instruction orders the memory accesses around it, so the cache misses of an
  * operation on a large heap no longer overlap with the work before it. This allocator adds to that
- * floor about 10% at M=200, falling to 3% at M=30000. Taken apart at M=200 (variants each skipping one
- * piece), where Talc takes about 29 ns per operation including the workload's loop: the home lookup
- * cost about 1.8 ns, the route lookup about 1.4 ns (a binary search of the heaps had cost about 2.7 ns),
- * the wrapping itself about 1.3 ns. Putting the shard's fields on the lock word's cache line, or
- * calling {@link Talc} without the {@link Shard} layer, changed nothing measurable. Measured with the
- * random-actions workload on the 2-core development machine (figures in the project README):
+ * floor about 10% at M=200, falling to 3% at M=30000. No one piece carries it: against the bare lock,
+ * variants skipping the home lookup, the route lookup (a table; a binary search of the heaps had cost
+ * about 1.3 ns more per free), the remembered-failure check or the {@link Shard} layer each moved the
+ * ratio by less than the noise (about 2%), while skipping all of them (lock shard 0, call {@link Talc})
+ * reached 0.95 / 0.97 / 0.99 of the bare lock at M=200 / 3000 / 10000; putting the shard's fields on the
+ * lock word's cache line changed nothing measurable. Measured with the random-actions workload on the
+ * 2-core development machine (figures in the project README):
  * <ul>
  * <li>A single global lock ({@link #locked(Talc)}, the seed's {@code Talck}) is as cheap with one thread
  *     but serialises threads on one cache line: with two threads it reaches 0.12-0.33x of this design,
@@ -287,6 +288,9 @@ public final class ConcurrentTalc implements TalcAllocator {
     public long tryAllocate(long byteSize, long byteAlignment) {
         long thread = Thread.currentThread().threadId();
         int slot = (int) thread & (HOME_SLOTS - 1);
+        // Read before the id check: a thread writes its slot's shard before its id (setHome) and reads its
+        // own writes, and other threads sharing the slot write only other ids, so a matching id never
+        // comes with a null shard.
         Shard shard = homeShards[slot];
         // The fast path: the thread's home is known, may fit the request, and its lock is free.
         if (homeThreads[slot] == thread && !shard.knownNotToFit(byteSize, byteAlignment) && shard.tryLockNow()) {

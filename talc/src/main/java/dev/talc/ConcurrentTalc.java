@@ -294,15 +294,20 @@ public final class ConcurrentTalc implements TalcAllocator {
         Shard shard = homeShards[slot];
         // The fast path: the thread's home is known, may fit the request, and its lock is free.
         if (homeThreads[slot] == thread && !shard.knownNotToFit(byteSize, byteAlignment) && shard.tryLockNow()) {
-            long offset;
-            try {
-                offset = shard.tryAllocate(byteSize, byteAlignment);
-            } finally {
-                shard.unlock();
-            }
-            return offset >= 0 ? offset : allocateElsewhere(byteSize, byteAlignment, shard.index);
+            return allocateLocked(shard, byteSize, byteAlignment);
         }
         return allocateAwayFromHome(byteSize, byteAlignment, thread, slot);
+    }
+
+    /** Allocates in {@code shard}, whose lock the caller took, releases it, and goes elsewhere on failure. */
+    private long allocateLocked(Shard shard, long byteSize, long byteAlignment) {
+        long offset;
+        try {
+            offset = shard.tryAllocate(byteSize, byteAlignment);
+        } finally {
+            shard.unlock();
+        }
+        return offset >= 0 ? offset : allocateElsewhere(byteSize, byteAlignment, shard.index);
     }
 
     /**
@@ -311,18 +316,13 @@ public final class ConcurrentTalc implements TalcAllocator {
      */
     private long allocateAwayFromHome(long byteSize, long byteAlignment, long thread, int slot) {
         Shard shard = homeThreads[slot] == thread ? homeShards[slot] : newHome(thread, slot);
-        long offset = -1;
-        if (!shard.knownNotToFit(byteSize, byteAlignment)) {
-            if (!shard.tryLockNow()) {
-                shard = anyFreeShard(shard.index, thread, slot);
-            }
-            try {
-                offset = shard.tryAllocate(byteSize, byteAlignment);
-            } finally {
-                shard.unlock();
-            }
+        if (shard.knownNotToFit(byteSize, byteAlignment)) {
+            return allocateElsewhere(byteSize, byteAlignment, shard.index);
         }
-        return offset >= 0 ? offset : allocateElsewhere(byteSize, byteAlignment, shard.index);
+        if (!shard.tryLockNow()) {
+            shard = anyFreeShard(shard.index, thread, slot);
+        }
+        return allocateLocked(shard, byteSize, byteAlignment);
     }
 
     /**

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 import dev.talc.bench.alloc.Contenders;
 import dev.talc.bench.alloc.Contenders.Contender;
@@ -68,8 +67,8 @@ public final class Main {
                 System.exit(0); // native allocators and Netty may leave non-daemon threads behind
             }
             case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
-            case "list" -> Stream.concat(Contenders.all().stream(), Contenders.probes().stream())
-                    .forEach(c -> System.out.printf("%-28s %-30s %s%n", c.id(), c.name(), c.kind().label()));
+            case "list" -> Contenders.allWithProbes().forEach(c -> System.out.printf("%-28s %-30s %s%n", c.id(),
+                    c.name(), c.kind().label()));
             case "quick", "full", "tiny" -> compare(args);
             case "paired" -> paired(args);
             default -> {

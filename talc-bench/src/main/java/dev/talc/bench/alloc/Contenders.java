@@ -115,10 +115,16 @@ public final class Contenders {
         return List.of(new Contender(idOf(bareLock.name()), Kind.PROBE, bareLock));
     }
 
-    /** The contender or probe with this id (or display name), or throws listing the ids. */
-    public static Contender byId(String idOrName) {
+    /** Every contender, then every probe: all that {@link #byId} knows. */
+    public static List<Contender> allWithProbes() {
         List<Contender> known = new ArrayList<>(all());
         known.addAll(probes());
+        return List.copyOf(known);
+    }
+
+    /** The contender or probe with this id (or display name), or throws listing the ids. */
+    public static Contender byId(String idOrName) {
+        List<Contender> known = allWithProbes();
         for (Contender c : known) {
             if (c.id().equals(idOrName) || c.name().equals(idOrName)) {
                 return c;

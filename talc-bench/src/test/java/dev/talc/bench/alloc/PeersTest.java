@@ -35,8 +35,7 @@ class PeersTest {
 
     /** Every peer and Talc's own adapters, which must pass the same checks. */
     static Stream<Named<AllocatorFactory>> peers() {
-        return Stream.concat(Contenders.all().stream(), Contenders.probes().stream()).map(Contenders.Contender::factory)
-                .map(f -> Named.of(f.name(), f));
+        return Contenders.allWithProbes().stream().map(Contenders.Contender::factory).map(f -> Named.of(f.name(), f));
     }
 
     static Stream<Named<AllocatorFactory>> arenaPeers() {

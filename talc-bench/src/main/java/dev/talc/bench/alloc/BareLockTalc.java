@@ -16,7 +16,7 @@ import java.lang.invoke.VarHandle;
  * store, with nothing else around the call. One heap over a zeroed, pre-touched Arena.ofShared() segment of
  * the requested size (Talc.over), from the ArenaPool. Thread-safe.
  */
-public final class BareLockTalc extends BareLockPadAfter implements BenchAllocator {
+public class BareLockTalc extends BareLockPadAfter implements BenchAllocator {
 
     static final String NOTES = "Probe: Talc's raw API on offsets behind one spin lock taken with a CAS and released"
             + " with a release store, with nothing else around the call. One heap over a zeroed, pre-touched"
@@ -43,13 +43,15 @@ public final class BareLockTalc extends BareLockPadAfter implements BenchAllocat
         this.talc = new TalcAdapter(arenaBytes);
     }
 
-    private void lock() {
+    /** Taken before every call into Talc. */
+    void lock() {
         while (!STATE.compareAndSet(this, 0L, 1L)) {
             Thread.onSpinWait();
         }
     }
 
-    private void unlock() {
+    /** Given back after every call into Talc. */
+    void unlock() {
         STATE.setRelease(this, 0L);
     }
 

@@ -66,6 +66,8 @@ public final class Contenders {
     public static final String TALC_GLOBAL_LOCK = "ConcurrentTalc (global lock)";
     /** Talc behind a bare CAS lock: the probe {@link BareLockTalc}. */
     public static final String TALC_BARE_LOCK = "Talc + bare lock";
+    /** Talc with a full fence before every call and no lock: the probe {@link FenceFloorTalc}. */
+    public static final String TALC_FENCE = "Talc + fence";
 
     private static final Map<String, Kind> PEER_KINDS = Map.ofEntries(
             Map.entry("one-nio Malloc", Kind.JAVA_PEER),
@@ -108,11 +110,14 @@ public final class Contenders {
 
     /**
      * The probes: instruments for {@code paired} runs, which the comparative suite leaves out (they are not
-     * allocators anyone would choose; {@link BareLockTalc} measures the least a lock per operation costs).
+     * allocators anyone would choose; {@link BareLockTalc} measures the least a lock per operation costs,
+     * {@link FenceFloorTalc} the least any thread-safe allocator over a shared pool costs).
      */
     public static List<Contender> probes() {
         AllocatorFactory bareLock = new AllocatorFactory(TALC_BARE_LOCK, true, true, BareLockTalc::new);
-        return List.of(new Contender(idOf(bareLock.name()), Kind.PROBE, bareLock));
+        AllocatorFactory fence = new AllocatorFactory(TALC_FENCE, false, true, FenceFloorTalc::new);
+        return List.of(new Contender(idOf(bareLock.name()), Kind.PROBE, bareLock),
+                new Contender(idOf(fence.name()), Kind.PROBE, fence));
     }
 
     /** Every contender, then every probe: all that {@link #byId} knows. */

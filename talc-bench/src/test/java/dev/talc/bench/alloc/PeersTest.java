@@ -320,5 +320,24 @@ class PeersTest {
         assertTrue(Contenders.all().stream().noneMatch(c -> c.id().equals(probe.id())));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Contenders.byId("nope"));
         assertTrue(e.getMessage().contains("talc-bare-lock"), e.getMessage());
+        assertTrue(e.getMessage().contains("talc-fence"), e.getMessage());
+    }
+
+    @Test
+    void theFenceProbeIsTalcWithAFenceAndClaimsNoThreadSafety() throws Exception {
+        Contenders.Contender fence = Contenders.byId("talc-fence");
+        assertEquals(Contenders.TALC_FENCE, fence.name());
+        assertEquals(Contenders.Kind.PROBE, fence.kind());
+        assertFalse(fence.factory().threadSafe());
+        assertTrue(Contenders.all().stream().noneMatch(c -> c.id().equals(fence.id())));
+        try (BenchAllocator a = fence.factory().create().create(1 << 20)) {
+            assertFalse(a.threadSafe());
+            assertTrue(a.notes().contains("fullFence"), a.notes());
+            long block = a.allocate(100, 8);
+            assertNotEquals(BenchAllocator.FAILED, block);
+            long moved = a.reallocate(block, 100, 8, 5000);
+            assertNotEquals(BenchAllocator.FAILED, moved);
+            a.free(moved, 5000, 8);
+        }
     }
 }

@@ -15,7 +15,8 @@ import dev.talc.bench.workload.Params;
  *
  * <pre>
  *   quick | full  [--only id,id] [--skip id,id] [--forks N] [--no-fork] [--out DIR]   the comparison (results/&lt;mode&gt;/)
- *   paired BASE WITH [--rounds N] [--out DIR]                             two allocators trial for trial in one JVM
+ *   paired BASE WITH... [--rounds N] [--sizes M,M] [--realloc both|yes|no] [--out DIR]
+ *                                                                         allocators against a base, trial for trial in one JVM
  *   jmh [JMH options]                                                     JMH benchmarks (dev.talc.bench.jmh)
  *   list                                                                  allocator ids
  * </pre>
@@ -36,6 +37,8 @@ public final class Main {
               java -jar talc-bench/target/talc-bench.jar paired talc concurrenttalc  # one against another,
                                                                  # trial for trial in one JVM (1-thread
                                                                  # random actions; about 2 minutes)
+              java -jar talc-bench/target/talc-bench.jar paired talc talc-fence talc-bare-lock concurrenttalc \\
+                  --realloc no --rounds 31                       # several against one base, side by side
 
             Or build and run in one Maven command from the repository root:
               mvn -q -B -pl talc-bench -am package -DskipTests -Dbench=quick      (or -Dbench=full)
@@ -49,8 +52,11 @@ public final class Main {
                              megamorphic call sites: for checking JIT pollution only)
               --out DIR      output directory (default results/<mode>)
 
-            Options of paired BASE WITH:
-              --rounds N     paired trials per configuration (default 15); the figure is the median ratio
+            Options of paired BASE WITH [WITH...]:
+              --rounds N     paired rounds per configuration (default 15): one trial of each allocator, in an
+                             order that rotates; the figure is the median ratio to BASE over the rounds
+              --sizes M,M    max sizes to run (default 200,1000,3000,10000,30000)
+              --realloc W    both (default), yes (with realloc only) or no (without only)
               --out DIR      output directory (default results/paired)
             """;
 
@@ -107,27 +113,55 @@ public final class Main {
     }
 
     private static void paired(String[] args) throws Exception {
-        if (args.length < 3) {
-            exitWithUsage("paired needs two allocator ids");
-        }
-        Contender base = Contenders.byId(args[1]);
-        Contender with = Contenders.byId(args[2]);
+        Contender base = null;
+        List<Contender> with = new ArrayList<>();
         int rounds = 15;
+        List<Integer> sizes = Params.RA_MAX_SIZES;
+        List<Boolean> reallocModes = List.of(true, false);
         Path out = Path.of("results", "paired");
-        for (int i = 3; i < args.length; i++) {
+        for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(optionValue(args, i++));
+                case "--out" -> out = Path.of(optionValue(args, i++));
+                case "--sizes" -> sizes = Arrays.stream(optionValue(args, i++).split(",")).map(Integer::valueOf).toList();
+                case "--realloc" -> reallocModes = switch (optionValue(args, i++)) {
+                    case "both" -> List.of(true, false);
+                    case "yes" -> List.of(true);
+                    case "no" -> List.of(false);
+                    default -> {
+                        exitWithUsage("--realloc takes both, yes or no, not '" + args[i] + "'");
+                        yield List.of();
+                    }
+                };
                 default -> {
-                    exitWithUsage("unknown option '" + args[i] + "'");
+                    if (args[i].startsWith("--")) {
+                        exitWithUsage("unknown option '" + args[i] + "'");
+                    } else if (base == null) {
+                        base = Contenders.byId(args[i]);
+                    } else {
+                        with.add(Contenders.byId(args[i]));
+                    }
                 }
             }
         }
+        if (with.isEmpty()) {
+            exitWithUsage("paired needs a base and at least one other allocator id");
+        }
+        PairedRandomActions.Plan plan = new PairedRandomActions.Plan(sizes, reallocModes, rounds,
+                Params.RA_DURATION_NANOS);
         long start = System.nanoTime();
-        PairedRandomActions.run(base, with, rounds, Params.RA_DURATION_NANOS, line -> System.out.printf("[%6.1fs] %s%n",
+        PairedRandomActions.run(base, with, plan, line -> System.out.printf("[%6.1fs] %s%n",
                 (System.nanoTime() - start) / 1e9, line), out);
         System.out.println("Wrote " + out.resolve("paired.csv"));
         System.exit(0);
+    }
+
+    /** The value after option {@code args[i]}, or exits with the usage if there is none. */
+    private static String optionValue(String[] args, int i) {
+        if (i + 1 >= args.length) {
+            exitWithUsage("option '" + args[i] + "' needs a value");
+        }
+        return args[i + 1];
     }
 
     /** Prints {@code problem} and the usage to standard error and exits with status 2. */

@@ -14,19 +14,20 @@ import dev.talc.bench.report.ResultsCsv;
 import dev.talc.bench.report.Row;
 
 /**
- * One allocator against another on 1-thread random actions, trial for trial in one JVM: the ratio of two
+ * Allocators against a base on 1-thread random actions, trial for trial in one JVM: the ratio of
  * allocators that differ by a few nanoseconds per operation, measured with less noise than fresh JVMs give.
  *
  * <p>Design note. On the development VM a whole JVM can run a third slower than the next, so the ratio of
  * two allocators' scores from separate JVMs ({@code full --forks N}) moves by ±10% from run to run. Here
- * both run in one JVM, in rounds of one trial each (a fresh allocator per trial, 200 ms, as in
+ * all run in one JVM, in rounds of one trial each (a fresh allocator per trial, 200 ms, as in
  * {@link RandomActions}) after a JIT warm-up (2 s each, then 3 unscored rounds per configuration), the
- * order alternating from round to round so that drift cancels; each round
- * gives one ratio {@code with / base}, and the figure is the median ratio over the rounds, with its
- * range. The price: both allocators share the JIT's profile of the workload loop (its call sites see two
- * receiver classes, an inlined type check each) and of any code they share, which the fresh-JVM
- * comparison avoids. Use it for allocators built on one another (ConcurrentTalc on Talc), where the
- * shared code is the point.
+ * order rotating from round to round so that drift cancels; each round gives one ratio
+ * {@code with / base} per other allocator, and the figure is the median ratio over the rounds, with its
+ * range. Several allocators in one run put their ratios side by side, measured under the same noise. The
+ * price: the allocators share the JIT's profile of the workload loop (its call sites see several receiver
+ * classes, an inlined type check each) and of any code they share, which the fresh-JVM comparison avoids.
+ * Use it for allocators built on one another (ConcurrentTalc on Talc, the probes on Talc), where the shared
+ * code is the point.
  */
 public final class PairedRandomActions {
 
@@ -40,67 +41,110 @@ public final class PairedRandomActions {
     private PairedRandomActions() {
     }
 
-    /** The figures of one configuration; scores in operations per 200 ms. */
-    public record Pair(String benchmark, int maxSize, double baseMedian, double withMedian, double ratioMedian,
-                       double ratioMin, double ratioMax, int rounds) {
+    /**
+     * What to run: the max sizes, whether with realloc, without, or both (in that order), rounds per
+     * configuration, and the duration of one trial (the workload's is {@link Params#RA_DURATION_NANOS};
+     * scores are scaled to it).
+     *
+     * @param maxSizes      max sizes M, each at least 1
+     * @param reallocModes  {@code true} for the workload with realloc, {@code false} without; not empty
+     * @param rounds        paired rounds per configuration, at least 1
+     * @param durationNanos the duration of one trial, at least 1
+     */
+    public record Plan(List<Integer> maxSizes, List<Boolean> reallocModes, int rounds, long durationNanos) {
+        /**
+         * Checks the plan.
+         *
+         * @throws IllegalArgumentException if any part is empty or out of range
+         */
+        public Plan {
+            maxSizes = List.copyOf(maxSizes);
+            reallocModes = List.copyOf(reallocModes);
+            if (rounds < 1 || durationNanos <= 0 || maxSizes.isEmpty() || reallocModes.isEmpty()
+                    || maxSizes.stream().anyMatch(m -> m < 1)) {
+                throw new IllegalArgumentException("rounds=" + rounds + " durationNanos=" + durationNanos
+                        + " maxSizes=" + maxSizes + " reallocModes=" + reallocModes
+                        + ": rounds and duration must be >= 1, sizes >= 1, and neither list empty");
+            }
+        }
+
+        /** Every configuration of the workload: both modes, every max size of {@link Params#RA_MAX_SIZES}. */
+        public static Plan every(int rounds, long durationNanos) {
+            return new Plan(Params.RA_MAX_SIZES, List.of(true, false), rounds, durationNanos);
+        }
+    }
+
+    /** The figures of one allocator against the base in one configuration; scores in operations per 200 ms. */
+    public record Pair(String benchmark, String with, int maxSize, double baseMedian, double withMedian,
+                       double ratioMedian, double ratioMin, double ratioMax, int rounds) {
     }
 
     /**
-     * Runs every 1-thread random-actions configuration (with and without realloc, every max size) as
-     * {@code rounds} paired trials of {@code durationNanos} each (the workload's is
-     * {@link Params#RA_DURATION_NANOS}; scores are scaled to it), prints one line per configuration and
-     * writes {@code paired.csv} into {@code out}.
+     * Runs every configuration of {@code plan} as paired rounds of {@code base} and each of {@code with},
+     * prints one line per configuration and allocator and writes {@code paired.csv} into {@code out}.
+     *
+     * @return the figures, by configuration (as in the plan), then by allocator (as in {@code with})
+     * @throws IllegalArgumentException if {@code with} is empty
      */
-    public static List<Pair> run(Contender base, Contender with, int rounds, long durationNanos, Progress progress,
-                                 Path out) throws Exception {
-        if (rounds < 1 || durationNanos <= 0) {
-            throw new IllegalArgumentException("rounds=" + rounds + " durationNanos=" + durationNanos
-                    + " must both be >= 1");
+    public static List<Pair> run(Contender base, List<Contender> with, Plan plan, Progress progress, Path out)
+            throws Exception {
+        if (with.isEmpty()) {
+            throw new IllegalArgumentException("with=[] must name at least one allocator to set against the base");
         }
-        long firstWarmUp = Math.min(FIRST_WARM_UP_NANOS, 10 * durationNanos);
-        RandomActions.trial(base.factory(), 1, Params.RA_MAX_SIZES.get(0), true, firstWarmUp);
-        RandomActions.trial(with.factory(), 1, Params.RA_MAX_SIZES.get(0), true, firstWarmUp);
+        List<Contender> all = new ArrayList<>();
+        all.add(base);
+        all.addAll(with);
+        long firstWarmUp = Math.min(FIRST_WARM_UP_NANOS, 10 * plan.durationNanos());
+        for (Contender c : all) {
+            RandomActions.trial(c.factory(), 1, plan.maxSizes().get(0), true, firstWarmUp);
+        }
         List<Pair> pairs = new ArrayList<>();
-        for (boolean realloc : new boolean[] {true, false}) {
+        for (boolean realloc : plan.reallocModes()) {
             String benchmark = realloc ? RandomActions.NAME : RandomActions.NAME_NO_REALLOC;
-            for (int m : Params.RA_MAX_SIZES) {
-                Pair pair = measure(base, with, benchmark, m, realloc, rounds, durationNanos);
-                progress.line(String.format(Locale.ROOT, "%-26s t=1 M=%-5d %s %s, %s %s: ratio median %.3f"
-                                + " (range %.3f-%.3f over %d rounds)", benchmark, m, base.name(),
-                        Row.human(pair.baseMedian()), with.name(), Row.human(pair.withMedian()),
-                        pair.ratioMedian(), pair.ratioMin(), pair.ratioMax(), rounds));
-                pairs.add(pair);
+            for (int m : plan.maxSizes()) {
+                for (Pair pair : measure(all, benchmark, m, realloc, plan)) {
+                    progress.line(String.format(Locale.ROOT, "%-26s t=1 M=%-5d %s %s, %s %s: ratio median %.3f"
+                                    + " (range %.3f-%.3f over %d rounds)", benchmark, m, base.name(),
+                            Row.human(pair.baseMedian()), pair.with(), Row.human(pair.withMedian()),
+                            pair.ratioMedian(), pair.ratioMin(), pair.ratioMax(), plan.rounds()));
+                    pairs.add(pair);
+                }
             }
         }
-        write(out.resolve("paired.csv"), base, with, pairs);
+        write(out.resolve("paired.csv"), base, pairs);
         return pairs;
     }
 
-    private static Pair measure(Contender base, Contender with, String benchmark, int m, boolean realloc, int rounds,
-                                long durationNanos) throws Exception {
+    /** One configuration: {@code all.get(0)} is the base; one pair per other allocator. */
+    private static List<Pair> measure(List<Contender> all, String benchmark, int m, boolean realloc, Plan plan)
+            throws Exception {
+        int n = all.size();
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-            trial(base, m, realloc, durationNanos);
-            trial(with, m, realloc, durationNanos);
+            for (Contender c : all) {
+                trial(c, m, realloc, plan.durationNanos());
+            }
         }
-        double[] baseScores = new double[rounds];
-        double[] withScores = new double[rounds];
-        double[] ratios = new double[rounds];
-        for (int i = 0; i < rounds; i++) {
-            boolean baseFirst = i % 2 == 0;
-            double first = trial(baseFirst ? base : with, m, realloc, durationNanos);
-            double second = trial(baseFirst ? with : base, m, realloc, durationNanos);
-            baseScores[i] = baseFirst ? first : second;
-            withScores[i] = baseFirst ? second : first;
-            ratios[i] = withScores[i] / baseScores[i];
+        double[][] scores = new double[n][plan.rounds()];
+        for (int round = 0; round < plan.rounds(); round++) {
+            for (int k = 0; k < n; k++) {
+                int who = (round + k) % n; // rotate the order from round to round
+                scores[who][round] = trial(all.get(who), m, realloc, plan.durationNanos());
+            }
         }
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double ratio : ratios) {
-            min = Math.min(min, ratio);
-            max = Math.max(max, ratio);
+        List<Pair> pairs = new ArrayList<>();
+        for (int w = 1; w < n; w++) {
+            double[] ratios = new double[plan.rounds()];
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int round = 0; round < ratios.length; round++) {
+                ratios[round] = scores[w][round] / scores[0][round];
+                min = Math.min(min, ratios[round]);
+                max = Math.max(max, ratios[round]);
+            }
+            pairs.add(new Pair(benchmark, all.get(w).name(), m, ForkMedian.median(scores[0]),
+                    ForkMedian.median(scores[w]), ForkMedian.median(ratios), min, max, plan.rounds()));
         }
-        return new Pair(benchmark, m, ForkMedian.median(baseScores), ForkMedian.median(withScores),
-                ForkMedian.median(ratios), min, max, rounds);
+        return pairs;
     }
 
     private static double trial(Contender contender, int m, boolean realloc, long durationNanos) throws Exception {
@@ -108,11 +152,11 @@ public final class PairedRandomActions {
         return score * (double) Params.RA_DURATION_NANOS / durationNanos;
     }
 
-    private static void write(Path file, Contender base, Contender with, List<Pair> pairs) throws IOException {
+    private static void write(Path file, Contender base, List<Pair> pairs) throws IOException {
         StringBuilder csv = new StringBuilder(HEADER).append('\n');
         for (Pair p : pairs) {
             csv.append(p.benchmark()).append(',').append(ResultsCsv.field(base.name())).append(',')
-                    .append(ResultsCsv.field(with.name())).append(',').append(p.maxSize()).append(',')
+                    .append(ResultsCsv.field(p.with())).append(',').append(p.maxSize()).append(',')
                     .append(ResultsCsv.number(p.baseMedian())).append(',')
                     .append(ResultsCsv.number(p.withMedian())).append(',')
                     .append(ResultsCsv.number(p.ratioMedian())).append(',')

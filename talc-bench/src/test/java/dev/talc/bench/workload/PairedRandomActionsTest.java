@@ -23,7 +23,8 @@ class PairedRandomActionsTest {
         Contender talc = Contenders.byId("talc");
         Contender concurrent = Contenders.byId("concurrenttalc");
         List<String> lines = new ArrayList<>();
-        List<PairedRandomActions.Pair> pairs = PairedRandomActions.run(talc, concurrent, 3, 3_000_000L, lines::add, out);
+        List<PairedRandomActions.Pair> pairs = PairedRandomActions.run(talc, List.of(concurrent),
+                PairedRandomActions.Plan.every(3, 3_000_000L), lines::add, out);
 
         assertEquals(2 * Params.RA_MAX_SIZES.size(), pairs.size());
         assertEquals(pairs.size(), lines.size());
@@ -32,6 +33,7 @@ class PairedRandomActionsTest {
             assertTrue(p.ratioMin() <= p.ratioMedian() && p.ratioMedian() <= p.ratioMax(), p::toString);
             assertTrue(p.ratioMin() > 0 && Double.isFinite(p.ratioMax()), p::toString);
             assertEquals(3, p.rounds());
+            assertEquals(Contenders.CONCURRENT_TALC, p.with());
         }
         assertEquals(RandomActions.NAME, pairs.get(0).benchmark());
         assertEquals(RandomActions.NAME_NO_REALLOC, pairs.get(pairs.size() - 1).benchmark());
@@ -43,10 +45,45 @@ class PairedRandomActionsTest {
     }
 
     @Test
-    void rejectsNoRounds(@TempDir Path out) {
+    void setsSeveralAllocatorsAgainstOneBaseInTheChosenConfigurationsOnly(@TempDir Path out) throws Exception {
         Contender talc = Contenders.byId("talc");
+        List<Contender> with = List.of(Contenders.byId("talc-fence"), Contenders.byId("talc-bare-lock"),
+                Contenders.byId("concurrenttalc"));
+        PairedRandomActions.Plan plan = new PairedRandomActions.Plan(List.of(3000, 200), List.of(false), 2, 2_000_000L);
+        List<PairedRandomActions.Pair> pairs = PairedRandomActions.run(talc, with, plan, Progress.SILENT, out);
+
+        assertEquals(2 * with.size(), pairs.size());
+        for (int i = 0; i < pairs.size(); i++) {
+            PairedRandomActions.Pair p = pairs.get(i);
+            assertEquals(RandomActions.NAME_NO_REALLOC, p.benchmark());
+            assertEquals(i < with.size() ? 3000 : 200, p.maxSize());
+            assertEquals(with.get(i % with.size()).name(), p.with());
+            assertTrue(p.ratioMin() <= p.ratioMedian() && p.ratioMedian() <= p.ratioMax(), p::toString);
+        }
+        // every pair of one configuration shares the base's scores
+        assertEquals(pairs.get(0).baseMedian(), pairs.get(2).baseMedian());
+        List<String> csv = Files.readAllLines(out.resolve("paired.csv"));
+        assertEquals(pairs.size() + 1, csv.size());
+        assertTrue(csv.get(2).startsWith(RandomActions.NAME_NO_REALLOC + ",Talc,Talc + bare lock,3000,"), csv.get(2));
+    }
+
+    @Test
+    void rejectsAnEmptyOrOutOfRangePlanAndNoOtherAllocator(@TempDir Path out) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PairedRandomActions.run(talc, talc, 0, 3_000_000L, Progress.SILENT, out));
+                () -> PairedRandomActions.Plan.every(0, 3_000_000L));
         assertTrue(e.getMessage().contains("rounds=0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new PairedRandomActions.Plan(List.of(), List.of(true), 1, 1));
+        assertTrue(e.getMessage().contains("maxSizes=[]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new PairedRandomActions.Plan(List.of(200), List.of(), 1, 1));
+        assertTrue(e.getMessage().contains("reallocModes=[]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new PairedRandomActions.Plan(List.of(0), List.of(true), 1, 1));
+        assertTrue(e.getMessage().contains("maxSizes=[0]"), e.getMessage());
+        Contender talc = Contenders.byId("talc");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> PairedRandomActions.run(talc, List.of(), PairedRandomActions.Plan.every(1, 1), Progress.SILENT, out));
+        assertTrue(e.getMessage().contains("with=[]"), e.getMessage());
     }
 }

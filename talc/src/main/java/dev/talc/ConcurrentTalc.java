@@ -35,12 +35,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * <h2>Costs, and the alternatives measured</h2>
  * Per operation: a home lookup (allocations) or a route lookup (frees), and one CAS. The CAS sets the
- * floor: plain Talc behind nothing but a CAS lock (the benchmark module's {@code talc-bare-lock} probe,
- * trial for trial against Talc in one JVM with its {@code paired} command, 1-thread random actions
- * without realloc) runs at 0.92-0.94x of Talc for M=200-3000, but at 0.87x for M=10000 and 0.81x for
- * M=30000: a locked instruction orders the memory accesses around it, so the cache misses of an
- * operation on a large heap no longer overlap with the work before it. This allocator adds to that
- * floor about 10% at M=200, falling to 3% at M=30000. No one piece carries it: against the bare lock,
+ * floor, and no design that keeps this class's rules can go under it. Allocation and free are strongly
+ * non-commutative (two allocations race for the last block that fits; of two frees of one block exactly
+ * one must be rejected, because a double free is always detected), and for such operations every
+ * linearizable implementation must, even running alone, order a store before a load of another location
+ * or use an atomic read-modify-write (Attiya et al., "Laws of Order", POPL 2011); on x86 either is a
+ * locked instruction, which waits for the store buffer to drain and holds back the loads after it. Only
+ * memory no other thread can reach (a per-thread cache) escapes that, and memory no other thread can
+ * reach is stranded. The benchmark module measures the floor with two probes, trial for trial against
+ * Talc in one JVM ({@code paired talc talc-fence talc-bare-lock concurrenttalc}, 1-thread random actions
+ * without realloc, M=200 / 1000 / 3000 / 10000 / 30000): Talc with one bare fence per call and no lock
+ * ran at 0.91 / 0.91 / 0.89 / 0.84 / 0.81x of Talc, Talc behind a bare CAS lock at 0.91 / 0.91 / 0.90 /
+ * 0.86 / 0.81x (the lock costs nothing beyond its fence), and this allocator at 0.84 / 0.84 / 0.85 / 0.82
+ * / 0.74x. On a large heap the fence stops an operation's cache misses from overlapping with the work
+ * before it. This allocator adds 2-10% to that floor. No one piece carries it: against the bare lock,
  * variants skipping the home lookup, the route lookup (a table; a binary search of the heaps had cost
  * about 1.3 ns more per free), the remembered-failure check or the {@link Shard} layer each moved the
  * ratio by less than the noise (about 2%), while skipping all of them (lock shard 0, call {@link Talc})
@@ -61,18 +69,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>Making the shard that served a request the thread's new home once its home is full (next fit
  *     over shards) lost 4.6 points of heap efficiency (92.2% against 96.8%); remembering the failure in
  *     the full shard gives the same speed and keeps first fit.</li>
+ * <li>Reading, before taking the lock, the words the operation would read first (a free's tag and the
+ *     word below its block; the head of the quick bin or bin an allocation would take from), so that
+ *     their cache misses start before the fence: 0.01-0.04 slower at every size (two builds, 21 paired
+ *     rounds each), the extra reads costing more than the overlap gains.</li>
  * <li>Deferring a thread's frees of its own shard's blocks to a single-producer ring drained under the
  *     lock (no CAS for such a free) was slower at small sizes (0.79x of Talc against 0.85x at M=200: the
  *     block is checked twice) and no faster at large ones, and a bad free would have been found only at
  *     the drain, after the call returned.</li>
  * </ul>
  * Per-thread caches in front of the shards would save the CAS but hold memory in threads that may never
- * allocate again; draining them from other threads needs the same synchronisation the locks provide.
- * Any mutual exclusion needs an atomic instruction or a store-load fence on its fast path (Attiya et
- * al., "Laws of Order", POPL 2011), unless another thread can stop the owner from outside (as
- * {@code membarrier(2)} does), which the Java memory model has no way to express. So with one thread
- * this allocator stays under the bare-lock floor above, and on the development machine that floor
- * alone is below 0.85x of Talc at M=30000 without realloc.
+ * allocate again; draining them from other threads needs the same synchronisation the locks provide (a
+ * thief and the owner racing for one cached block is again a strongly non-commutative pair), unless
+ * another thread can stop the owner from outside (as {@code membarrier(2)} or HotSpot's old biased-lock
+ * revocation did), which the Java memory model has no way to express. So with one thread this allocator
+ * stays under the fence floor above, and on the development machine that floor alone is below 0.85x of
+ * Talc at M=30000 without realloc (0.79-0.84x in five runs while Talc ran at its usual speed; on a
+ * loaded host, where Talc itself slows down, every ratio rises towards 1).
  *
  * {@snippet :
  * ConcurrentTalc talc = ConcurrentTalc.over(Arena.ofShared().allocate(256 << 20, 4096));

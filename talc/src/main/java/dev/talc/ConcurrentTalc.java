@@ -75,7 +75,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     rounds each), the extra reads costing more than the overlap gains.</li>
  * <li>Keeping the route table in this class's own fields (one dependent load fewer per free) made an
  *     allocate+free pair 1.3 ns slower in JMH ({@code AllocateFreeBenchmark}, 16 bytes: 33.4 and 33.5 ns
- *     against 32.1 and 32.1 ns, two runs each; the bare lock takes 28.5 ns and plain Talc 26.3 ns).</li>
+ *     against 32.1 and 32.1 ns, two runs each). For scale, one run of all four, 16 bytes: plain Talc 24.2
+ *     ns, the bare fence 25.9, the bare lock 28.3, this class 32.0.</li>
  * <li>Deferring a thread's frees of its own shard's blocks to a single-producer ring drained under the
  *     lock (no CAS for such a free) was slower at small sizes (0.79x of Talc against 0.85x at M=200: the
  *     block is checked twice) and no faster at large ones, and a bad free would have been found only at

@@ -44,7 +44,7 @@ public final class Main {
               mvn -q -B -pl talc-bench -am package -DskipTests -Dbench=quick      (or -Dbench=full)
 
             Options of quick/full:
-              --only id,id   run only these allocators (ids from 'list'), in this order
+              --only id,id   run only these allocators (ids from 'list', probes too), in this order
               --skip id,id   run all but these
               --forks N      N fresh JVMs per allocator, round-robin over the allocators; each score is
                              the median over them (a noisy host can slow a whole JVM for seconds)
@@ -85,21 +85,15 @@ public final class Main {
 
     private static void compare(String[] args) throws Exception {
         Params.Budget budget = Params.budget(args[0]);
-        List<Contender> contenders = new ArrayList<>(Contenders.all());
+        List<String> only = null;
+        List<String> skip = List.of();
         boolean fork = true;
         int forks = 1;
         Path out = Path.of("results", budget.name());
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--only" -> { // in the order given (to check JIT pollution, put Talc last with --no-fork)
-                    List<String> only = ids(args[++i]);
-                    contenders.removeIf(c -> !only.contains(c.id()));
-                    contenders.sort(java.util.Comparator.comparingInt(c -> only.indexOf(c.id())));
-                }
-                case "--skip" -> {
-                    List<String> skip = ids(args[++i]);
-                    contenders.removeIf(c -> skip.contains(c.id()));
-                }
+                case "--only" -> only = ids(args[++i]);
+                case "--skip" -> skip = ids(args[++i]);
                 case "--no-fork" -> fork = false;
                 case "--forks" -> forks = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
@@ -108,8 +102,22 @@ public final class Main {
                 }
             }
         }
-        new Harness(budget, contenders, fork, forks, out).run();
+        new Harness(budget, contenders(only, skip), fork, forks, out).run();
         System.exit(0); // worker threads are daemons, but native allocators may hold non-daemon helpers
+    }
+
+    /**
+     * The allocators a comparison runs: every contender, or only those {@code only} names (ids, in that order:
+     * to check JIT pollution, put Talc last with --no-fork), probes included when named; less {@code skip}.
+     */
+    static List<Contender> contenders(List<String> only, List<String> skip) {
+        List<Contender> contenders = new ArrayList<>(only == null ? Contenders.all() : Contenders.allWithProbes());
+        if (only != null) {
+            contenders.removeIf(c -> !only.contains(c.id()));
+            contenders.sort(java.util.Comparator.comparingInt(c -> only.indexOf(c.id())));
+        }
+        contenders.removeIf(c -> skip.contains(c.id()));
+        return contenders;
     }
 
     private static void paired(String[] args) throws Exception {

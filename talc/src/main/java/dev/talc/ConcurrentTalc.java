@@ -46,8 +46,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Talc in one JVM ({@code paired talc talc-fence talc-bare-lock concurrenttalc}, 1-thread random actions
  * without realloc, M=200 / 1000 / 3000 / 10000 / 30000): Talc with one bare fence per call and no lock
  * ran at 0.91 / 0.91 / 0.89 / 0.84 / 0.81x of Talc, Talc behind a bare CAS lock at 0.91 / 0.91 / 0.90 /
- * 0.86 / 0.81x (the lock costs nothing beyond its fence), and this allocator at 0.84 / 0.84 / 0.85 / 0.82
- * / 0.74x. On a large heap the fence stops an operation's cache misses from overlapping with the work
+ * 0.86 / 0.81x (the lock costs little beyond its fence), and this allocator at 0.84 / 0.84 / 0.85 / 0.82
+ * / 0.74x. In 5 fresh JVMs each ({@code full --forks 5 --only talc,talc-fence,talc-bare-lock,concurrenttalc})
+ * the fence ran at 0.95 / 0.93 / 0.88 / 0.85 / 0.77x, the bare lock at 0.93 / 0.90 / 0.87 / 0.81 / 0.80x
+ * and this allocator at 0.85 / 0.84 / 0.83 / 0.81 / 0.79x. On a large heap the fence stops an operation's cache misses from overlapping with the work
  * before it. This allocator adds 2-10% to that floor. No one piece carries it: against the bare lock,
  * variants skipping the home lookup, the route lookup (a table; a binary search of the heaps had cost
  * about 1.3 ns more per free), the remembered-failure check or the {@link Shard} layer each moved the
@@ -88,7 +90,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * another thread can stop the owner from outside (as {@code membarrier(2)} or HotSpot's old biased-lock
  * revocation did), which the Java memory model has no way to express. So with one thread this allocator
  * stays under the fence floor above, and on the development machine that floor alone is below 0.85x of
- * Talc at M=30000 without realloc (0.79-0.84x in five runs while Talc ran at its usual speed; on a
+ * Talc at M=30000 without realloc (0.77-0.84x in six runs while Talc ran at its usual speed; on a
  * loaded host, where Talc itself slows down, every ratio rises towards 1).
  *
  * {@snippet :

@@ -8,8 +8,9 @@ import java.lang.invoke.VarHandle;
  * around every call — one CAS to take a padded lock word, a release store to give it back — and nothing
  * else (no home shard, no route, no remembered failures). Against plain Talc in a {@code paired} run it
  * measures what a thread-safe allocator that takes a lock per operation must pay at the least; against
- * ConcurrentTalc it measures what ConcurrentTalc pays beyond that. Only the {@code paired} command
- * offers it ({@link Contenders#probes()}); the comparative suite does not list it.
+ * ConcurrentTalc it measures what ConcurrentTalc pays beyond that. The {@code paired} command offers it
+ * ({@link Contenders#probes()}), and a comparison runs it when {@code --only} names it; the comparative
+ * suite does not list it.
  *
  * <p>Notes, as returned by {@link #notes()}:
  * <p>Probe: Talc's raw API on offsets behind one spin lock taken with a CAS and released with a release

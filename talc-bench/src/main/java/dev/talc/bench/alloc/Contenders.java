@@ -29,8 +29,8 @@ public final class Contenders {
         NATIVE_PEER("native peer"),
         /** A speed limit, not a real allocator (a bump pointer that never frees; the harness floor). */
         BASELINE("baseline"),
-        /** A measuring instrument for {@code paired} runs, outside the comparative suite. */
-        PROBE("probe (paired only)");
+        /** A measuring instrument, outside the comparative suite: for {@code paired}, or named by {@code --only}. */
+        PROBE("probe (paired, or named by --only)");
 
         private final String label;
 
@@ -109,7 +109,8 @@ public final class Contenders {
     }
 
     /**
-     * The probes: instruments for {@code paired} runs, which the comparative suite leaves out (they are not
+     * The probes: instruments for {@code paired} runs (or a comparison that names them with {@code --only}),
+     * which the comparative suite leaves out (they are not
      * allocators anyone would choose; {@link BareLockTalc} measures the least a lock per operation costs,
      * {@link FenceFloorTalc} the least any thread-safe allocator over a shared pool costs).
      */

@@ -125,7 +125,7 @@ public final class Main {
         List<Contender> with = new ArrayList<>();
         int rounds = 15;
         List<Integer> sizes = Params.RA_MAX_SIZES;
-        List<Boolean> reallocModes = List.of(true, false);
+        List<Boolean> reallocModes = PairedRandomActions.Plan.BOTH_MODES;
         Path out = Path.of("results", "paired");
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
@@ -133,7 +133,7 @@ public final class Main {
                 case "--out" -> out = Path.of(optionValue(args, i++));
                 case "--sizes" -> sizes = Arrays.stream(optionValue(args, i++).split(",")).map(Integer::valueOf).toList();
                 case "--realloc" -> reallocModes = switch (optionValue(args, i++)) {
-                    case "both" -> List.of(true, false);
+                    case "both" -> PairedRandomActions.Plan.BOTH_MODES;
                     case "yes" -> List.of(true);
                     case "no" -> List.of(false);
                     default -> {

@@ -110,9 +110,9 @@ public final class Contenders {
 
     /**
      * The probes: instruments for {@code paired} runs (or a comparison that names them with {@code --only}),
-     * which the comparative suite leaves out (they are not
-     * allocators anyone would choose; {@link BareLockTalc} measures the least a lock per operation costs,
-     * {@link FenceFloorTalc} the least any thread-safe allocator over a shared pool costs).
+     * which the comparative suite leaves out (they are not allocators anyone would choose; {@link BareLockTalc}
+     * measures the least a lock per operation costs, {@link FenceFloorTalc} the least any thread-safe
+     * allocator over a shared pool costs).
      */
     public static List<Contender> probes() {
         AllocatorFactory bareLock = new AllocatorFactory(TALC_BARE_LOCK, true, true, BareLockTalc::new);

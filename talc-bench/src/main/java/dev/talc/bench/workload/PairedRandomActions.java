@@ -68,9 +68,12 @@ public final class PairedRandomActions {
             }
         }
 
+        /** Both modes of the workload, with realloc first. */
+        public static final List<Boolean> BOTH_MODES = List.of(true, false);
+
         /** Every configuration of the workload: both modes, every max size of {@link Params#RA_MAX_SIZES}. */
         public static Plan every(int rounds, long durationNanos) {
-            return new Plan(Params.RA_MAX_SIZES, List.of(true, false), rounds, durationNanos);
+            return new Plan(Params.RA_MAX_SIZES, BOTH_MODES, rounds, durationNanos);
         }
     }
 

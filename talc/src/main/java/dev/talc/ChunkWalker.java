@@ -1,8 +1,8 @@
 package dev.talc;
 
 import static dev.talc.Tag.ADDRESS_MASK;
-import static dev.talc.Tag.FLAG_MASK;
-import static dev.talc.Tag.MIN_CHUNK;
+import static dev.talc.Tag.MIN_GAP;
+import static dev.talc.Tag.SENTINEL;
 import static dev.talc.Tag.WORD;
 
 /**
@@ -11,12 +11,12 @@ import static dev.talc.Tag.WORD;
  * <h2>Design note</h2>
  * The same walk as {@link Verifier}'s heap pass, without its checks of bins, counters and flags: the
  * top word of every chunk is either a tag ({@link Tag#ALLOCATED} set; {@link Tag#CACHED} too for a chunk
- * waiting in a quick bin), which holds the chunk's base, or a gap's high SIZE word. So each step reads
- * one word and lands on the top of the chunk below, until the walk reaches the sentinel word at
- * {@code heap.base}. A word that cannot be a valid tag or size stops the walk with an
- * {@link IllegalStateException} (the heap is corrupt: {@link Talc#verify()} names the invariant), so a
- * broken heap never sends the walk outside the heap or into a loop: every step moves down by at least
- * {@link Tag#MIN_CHUNK} bytes.
+ * waiting in a quick bin), which holds the chunk's base, or a gap's word, whose id gives the gap's base
+ * from its record in {@link Gaps}. So each step reads one word and lands on the top of the chunk below,
+ * until the walk reaches the sentinel at {@code heap.base}. A word that cannot be a valid tag or gap
+ * word stops the walk with an {@link IllegalStateException} (the heap is corrupt: {@link Talc#verify()}
+ * names the invariant), so a broken heap never sends the walk outside the heap or into a loop: every
+ * step moves down by at least {@link Tag#MIN_GAP} bytes.
  *
  * <p>Time complexity: O(chunks in the heap). Reads the allocator's memory: call it on the thread that
  * owns the allocator.
@@ -42,7 +42,7 @@ final class ChunkWalker {
         Heaps heaps = talc.heapList();
         long heapBase = heaps.base(heap);
         long at = heaps.acme(heap);
-        while (at > heapBase + WORD) {
+        while (at > heapBase + SENTINEL) {
             long top = talc.word(at - WORD);
             long base;
             int kind;
@@ -50,20 +50,21 @@ final class ChunkWalker {
                 base = top & ADDRESS_MASK;
                 kind = (top & Tag.CACHED) != 0 ? CACHED : ALLOCATED;
             } else {
-                if ((top & FLAG_MASK) != 0 || top > at - heapBase - WORD) {
+                int id = Tag.gapId(top);
+                if (!Tag.isGapWord(top) || id < 1 || id > talc.gaps().usedIds() || talc.gaps().base(id) + talc.gaps().size(id) != at) {
                     throw broken(at, top, heaps.span(heap));
                 }
-                base = at - top;
+                base = talc.gaps().base(id);
                 kind = GAP;
             }
-            if (base < heapBase + WORD || at - base < MIN_CHUNK) {
+            if (base < heapBase + SENTINEL || at - base < MIN_GAP) {
                 throw broken(at, top, heaps.span(heap));
             }
             visitor.chunk(base, at, kind);
             at = base;
         }
-        if (at != heapBase + WORD) {
-            throw broken(at, talc.word(heapBase), heaps.span(heap));
+        if (at != heapBase + SENTINEL) {
+            throw broken(at, talc.word(heapBase + WORD), heaps.span(heap));
         }
     }
 

@@ -687,19 +687,19 @@ public final class ConcurrentTalc implements TalcAllocator {
         Routes now = Routes.of(shards, memory.byteSize());
         int count = now.bases().length;
         // the block, its worst-case alignment padding, and a minimal chunk's worth of tag and rounding
-        long needed = byteSize + Math.max(byteAlignment, Tag.WORD) + Tag.MIN_CHUNK;
+        long needed = byteSize + Math.max(byteAlignment, Tag.GRANULE) + Tag.MIN_CHUNK;
         for (int first = 0; first < count; first++) {
             Talc firstTalc = now.owners()[first].talc;
             Span firstHeap = new Span(now.bases()[first], now.acmes()[first]);
             Span live = firstTalc.allocatedSpan(firstHeap);
-            long run = live.isEmpty() ? firstHeap.size() - Tag.WORD : firstHeap.acme() - live.acme();
+            long run = live.isEmpty() ? firstHeap.size() - Tag.SENTINEL : firstHeap.acme() - live.acme();
             int last = first;
             while (run < needed && last + 1 < count && now.acmes()[last] == now.bases()[last + 1]) {
                 last++;
                 Span heap = new Span(now.bases()[last], now.acmes()[last]);
                 Span heapLive = now.owners()[last].talc.allocatedSpan(heap);
                 if (!heapLive.isEmpty()) {
-                    run += heapLive.base() - heap.base(); // its bottom gap and its sentinel word
+                    run += heapLive.base() - heap.base(); // its bottom gap and its sentinel
                     break;
                 }
                 run += heap.size();
@@ -710,7 +710,7 @@ public final class ConcurrentTalc implements TalcAllocator {
                     Span heap = new Span(now.bases()[next], now.acmes()[next]);
                     Span heapLive = talc.allocatedSpan(heap);
                     Span rest = talc.truncate(heap, heapLive.isEmpty() ? Span.empty()
-                            : new Span(heapLive.base() - Tag.WORD, heap.acme()));
+                            : new Span(heapLive.base() - Tag.SENTINEL, heap.acme()));
                     long boundary = rest.isEmpty() ? heap.acme() : rest.base();
                     if (boundary > firstHeap.acme()) {
                         firstHeap = firstTalc.extend(firstHeap, new Span(firstHeap.base(), boundary));

@@ -2,129 +2,177 @@ package dev.talc;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-
-import static dev.talc.Tag.HIGH_SIZE_FROM_ACME;
-import static dev.talc.Tag.LOW_SIZE_OFFSET;
-import static dev.talc.Tag.NEXT_FROM_ACME;
-import static dev.talc.Tag.NIL;
-import static dev.talc.Tag.PREV_FROM_ACME;
+import java.util.Arrays;
 
 /**
- * The free gaps of every heap, sorted into {@link Bins bins} of doubly-linked lists, with a bitmap of
- * the non-empty bins.
+ * The free gaps of every heap: a record per gap in a Java array, sorted into {@link Bins bins} of
+ * doubly-linked lists, with a bitmap of the non-empty bins.
  *
  * <h2>Design note</h2>
- * The list nodes live inside the gaps themselves, at their top (see {@link Tag} for the layout), so the
- * lists cost no Java memory and no garbage; only the bin heads and the bitmaps are Java arrays. A gap
- * is identified by its <em>acme</em>: heads and links hold acmes. Because the node sits at the top, a
- * gap that loses or gains memory at its bottom keeps its node, and within one bin only its two SIZE
- * words change ({@link #replace}). That is the common case: blocks are carved from the bottom of gaps,
- * grow in place into the gap above them, and freed blocks merge into the gap above them.
- *
- * <p>Insertion and removal are O(1) (LIFO at the head, which keeps recently freed, cache-warm memory in
- * use). Finding the first non-empty bin at or above a given one takes at most two
- * {@code numberOfTrailingZeros}:
+ * A gap's bounds and list links live in {@link #records}, four longs per gap, indexed by the gap's
+ * <em>id</em>; in the allocator's memory a gap holds only its gap word ({@link Tag#gapWord}) at both
+ * ends, so that its neighbours can find its id in O(1). Inserting, removing, resizing and rebinning a
+ * gap therefore read no memory and write at most the boundary words that move; linking into a list
+ * touches only Java arrays, never the memory of the neighbouring gaps, and the search for a best fit
+ * reads sizes from the records. Alternatives: list nodes inside the gaps (Rust Talc; each link update
+ * writes the neighbours' lines of memory through bounds-checked accesses, and a best-fit look at a
+ * gap is a cache miss); a size-ordered tree (O(log n) per operation for an exact best fit).
  *
  * <pre>
- *   summary   bit w set ⇔ bitmap[w] != 0                    (one long: up to 64 × 64 bins)
- *   bitmap[w] bit i set ⇔ heads[64 w + i] != NIL
+ *   records[4 id + 0..3]  base, size, next id, prev id        (id 0 = none; freed ids chain through next)
+ *   summary    bit w set ⇔ bitmap[w] != 0                      (one long: up to 64 × 64 bins)
+ *   bitmap[w]  bit i set ⇔ heads[64 w + i] != 0
  * </pre>
  *
- * Invariants: {@code heads[b] != NIL ⇔ bitmap bit b}; every gap in list b has {@code Bins.bin(size) == b};
- * a head's PREV is NIL; for consecutive gaps x, y in a list, {@code x.NEXT == y && y.PREV == x};
- * {@code count} equals the number of gaps in all lists.
+ * Invariants: {@code heads[b] != 0 ⇔ bitmap bit b}; every gap in list b has {@code Bins.bin(size) == b};
+ * a head's prev is 0; for consecutive gaps x, y in a list, {@code x.next == y && y.prev == x};
+ * {@code count} equals the number of gaps in all lists; the words at {@code base} and
+ * {@code base + size - 8} of each listed gap are its gap word.
  *
- * <p>The gaps live in the owner's memory, passed to every method that touches it: one segment reference
- * per compiled method lets the JIT share its bounds and liveness checks across all accesses.
+ * <p>Time complexity: O(1) for every operation but {@link #largest} (one bin). Java memory: 32 bytes
+ * per gap at the most gaps there ever were, in one array that doubles when full.
  *
  * <p>Not thread-safe; owned by one {@link Talc}.
  */
 final class Gaps {
     private static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final int BASE = 0;
+    private static final int SIZE = 1;
+    private static final int NEXT = 2;
+    private static final int PREV = 3;
 
-    private final long[] heads = new long[Bins.COUNT];
+    private long[] records = new long[4 * 64];
+    private final int[] heads = new int[Bins.COUNT];
     private final long[] bitmap = new long[(Bins.COUNT + 63) >>> 6];
     private long summary;
-    private long count;
+    private int count;
+    /** Ids handed out so far are 1 .. usedIds; freed ones chain from freeId through NEXT. */
+    private int usedIds;
+    private int freeId;
 
-    /** Makes {@code [base, base + size)} a gap at the head of its bin: writes its SIZE words and node. */
-    void insert(MemorySegment memory, long base, long size) {
-        long acme = base + size;
-        int bin = Bins.bin(size);
-        long head = heads[bin];
-        memory.set(WORD_LAYOUT, base + LOW_SIZE_OFFSET, size);
-        memory.set(WORD_LAYOUT, acme + NEXT_FROM_ACME, head);
-        memory.set(WORD_LAYOUT, acme + PREV_FROM_ACME, NIL);
-        memory.set(WORD_LAYOUT, acme + HIGH_SIZE_FROM_ACME, size);
-        if (head != NIL) {
-            memory.set(WORD_LAYOUT, head + PREV_FROM_ACME, acme);
+    // ---- records ---------------------------------------------------------------------------------
+
+    long base(int id) {
+        return records[4 * id + BASE];
+    }
+
+    long size(int id) {
+        return records[4 * id + SIZE];
+    }
+
+    /** The id after {@code id} in its bin's list, or 0. */
+    int next(int id) {
+        return (int) records[4 * id + NEXT];
+    }
+
+    /** The id before {@code id} in its bin's list, or 0 for a head. */
+    int prev(int id) {
+        return (int) records[4 * id + PREV];
+    }
+
+    /** The id of the head gap of {@code bin}, or 0. */
+    int head(int bin) {
+        return heads[bin];
+    }
+
+    // ---- changes ---------------------------------------------------------------------------------
+
+    /** Makes {@code [base, base + size)} a gap at the head of its bin and writes its gap words; returns its id. */
+    int insert(MemorySegment memory, long base, long size) {
+        int id = freeId;
+        if (id != 0) {
+            freeId = (int) records[4 * id + NEXT];
         } else {
-            bitmap[bin >>> 6] |= 1L << bin;
-            summary |= 1L << (bin >>> 6);
+            id = newId();
         }
-        heads[bin] = acme;
+        records[4 * id + BASE] = base;
+        records[4 * id + SIZE] = size;
+        link(id, Bins.bin(size));
+        long word = Tag.gapWord(id);
+        memory.set(WORD_LAYOUT, base, word);
+        memory.set(WORD_LAYOUT, base + size - Tag.WORD, word);
         count++;
+        return id;
     }
 
-    /** Unlinks the gap {@code [base, base + size)}. */
-    void remove(MemorySegment memory, long base, long size) {
-        unlink(memory, Bins.bin(size), base + size);
-    }
-
-    /** Unlinks the gap ending at {@code acme} from the list of {@code bin}. */
-    private void unlink(MemorySegment memory, int bin, long acme) {
-        long next = memory.get(WORD_LAYOUT, acme + NEXT_FROM_ACME);
-        long prev = memory.get(WORD_LAYOUT, acme + PREV_FROM_ACME);
-        if (prev != NIL) {
-            memory.set(WORD_LAYOUT, prev + NEXT_FROM_ACME, next);
-        } else {
-            heads[bin] = next;
-            if (next == NIL) {
-                clearBit(bin);
-            }
-        }
-        if (next != NIL) {
-            memory.set(WORD_LAYOUT, next + PREV_FROM_ACME, prev);
-        }
+    /** Unlinks gap {@code id} and frees its id; its memory is left to the caller. */
+    void remove(int id) {
+        unlink(id, Bins.bin(records[4 * id + SIZE]));
+        records[4 * id + NEXT] = freeId;
+        freeId = id;
         count--;
     }
 
     /**
-     * Turns the gap {@code [oldBase, oldBase + oldSize)} into {@code [newBase, newBase + newSize)}, which
-     * overlaps it. Same acme and same bin: only the SIZE words change. Same bin, other acme: the node is
-     * rewritten at the new top and relinked in place. Other bin: unlink and insert.
+     * Moves the bounds of gap {@code id} to {@code [newBase, newBase + newSize)}, rewriting the gap word at
+     * each end that moved and changing bins if need be. Same bin: no list is touched.
      */
-    void replace(MemorySegment memory, long oldBase, long oldSize, long newBase, long newSize) {
-        int bin = Bins.bin(oldSize);
-        long oldAcme = oldBase + oldSize;
-        long newAcme = newBase + newSize;
-        if (bin != Bins.bin(newSize)) {
-            unlink(memory, bin, oldAcme);
-            insert(memory, newBase, newSize);
-            return;
+    void resize(MemorySegment memory, int id, long newBase, long newSize) {
+        long oldBase = records[4 * id + BASE];
+        long oldSize = records[4 * id + SIZE];
+        int oldBin = Bins.bin(oldSize);
+        int newBin = Bins.bin(newSize);
+        if (oldBin != newBin) {
+            unlink(id, oldBin);
+            link(id, newBin);
         }
-        if (newAcme != oldAcme) {
-            relink(memory, bin, oldAcme, newAcme);
+        records[4 * id + BASE] = newBase;
+        records[4 * id + SIZE] = newSize;
+        long word = Tag.gapWord(id);
+        if (newBase != oldBase) {
+            memory.set(WORD_LAYOUT, newBase, word);
         }
-        memory.set(WORD_LAYOUT, newBase + LOW_SIZE_OFFSET, newSize);
-        memory.set(WORD_LAYOUT, newAcme + HIGH_SIZE_FROM_ACME, newSize);
+        long newTop = newBase + newSize - Tag.WORD;
+        if (newTop != oldBase + oldSize - Tag.WORD) {
+            memory.set(WORD_LAYOUT, newTop, word);
+        }
     }
 
-    /** Moves the node of the gap ending at {@code oldAcme} to {@code newAcme}, keeping its list position. */
-    private void relink(MemorySegment memory, int bin, long oldAcme, long newAcme) {
-        long next = memory.get(WORD_LAYOUT, oldAcme + NEXT_FROM_ACME);
-        long prev = memory.get(WORD_LAYOUT, oldAcme + PREV_FROM_ACME);
-        memory.set(WORD_LAYOUT, newAcme + NEXT_FROM_ACME, next);
-        memory.set(WORD_LAYOUT, newAcme + PREV_FROM_ACME, prev);
-        if (prev != NIL) {
-            memory.set(WORD_LAYOUT, prev + NEXT_FROM_ACME, newAcme);
+    private void link(int id, int bin) {
+        int head = heads[bin];
+        records[4 * id + NEXT] = head;
+        records[4 * id + PREV] = 0;
+        if (head != 0) {
+            records[4 * head + PREV] = id;
         } else {
-            heads[bin] = newAcme;
+            bitmap[bin >>> 6] |= 1L << bin;
+            summary |= 1L << (bin >>> 6);
         }
-        if (next != NIL) {
-            memory.set(WORD_LAYOUT, next + PREV_FROM_ACME, newAcme);
+        heads[bin] = id;
+    }
+
+    private void unlink(int id, int bin) {
+        int next = (int) records[4 * id + NEXT];
+        int prev = (int) records[4 * id + PREV];
+        if (prev != 0) {
+            records[4 * prev + NEXT] = next;
+        } else {
+            heads[bin] = next;
+            if (next == 0) {
+                long bits = bitmap[bin >>> 6] & ~(1L << bin);
+                bitmap[bin >>> 6] = bits;
+                if (bits == 0) {
+                    summary &= ~(1L << (bin >>> 6));
+                }
+            }
+        }
+        if (next != 0) {
+            records[4 * next + PREV] = prev;
         }
     }
+
+    private int newId() {
+        int id = ++usedIds;
+        if (4L * id + 4 > records.length) {
+            if (id >= (Integer.MAX_VALUE >> 3)) {
+                throw new IllegalStateException("too many gaps: gapCount=" + count);
+            }
+            records = Arrays.copyOf(records, records.length * 2);
+        }
+        return id;
+    }
+
+    // ---- search ----------------------------------------------------------------------------------
 
     /** The first non-empty bin at or above {@code bin}, or -1 if there is none. */
     int firstAtOrAbove(int bin) {
@@ -146,36 +194,7 @@ final class Gaps {
         return bin < Bins.COUNT ? firstAtOrAbove(bin) : -1;
     }
 
-    /** The acme of the head gap of {@code bin}, or NIL. */
-    long head(int bin) {
-        return heads[bin];
-    }
-
-    private void clearBit(int bin) {
-        int w = bin >>> 6;
-        long bits = bitmap[w] & ~(1L << bin);
-        bitmap[w] = bits;
-        if (bits == 0) {
-            summary &= ~(1L << w);
-        }
-    }
-
-    // ---- cold: searches, statistics and verification --------------------------------------------
-
-    /** The acme of the gap after the one ending at {@code acme} in its bin, or NIL. */
-    long next(MemorySegment memory, long acme) {
-        return memory.get(WORD_LAYOUT, acme + NEXT_FROM_ACME);
-    }
-
-    /** The acme of the gap before the one ending at {@code acme} in its bin, or NIL for a head. */
-    long prev(MemorySegment memory, long acme) {
-        return memory.get(WORD_LAYOUT, acme + PREV_FROM_ACME);
-    }
-
-    /** The size recorded at the top of the gap ending at {@code acme}. */
-    long sizeBelow(MemorySegment memory, long acme) {
-        return memory.get(WORD_LAYOUT, acme + HIGH_SIZE_FROM_ACME);
-    }
+    // ---- cold: statistics and verification -------------------------------------------------------
 
     /** Whether the bitmaps say {@code bin} is non-empty. */
     boolean bitSet(int bin) {
@@ -198,14 +217,19 @@ final class Gaps {
         return count;
     }
 
+    /** The highest id ever handed out (ids of listed gaps are in 1 .. this). */
+    int usedIds() {
+        return usedIds;
+    }
+
     /** The size of the largest gap (scans the highest non-empty bin), or 0. */
-    long largest(MemorySegment memory) {
+    long largest() {
         for (int w = bitmap.length - 1; w >= 0; w--) {
             if (bitmap[w] != 0) {
                 int bin = (w << 6) + 63 - Long.numberOfLeadingZeros(bitmap[w]);
                 long max = 0;
-                for (long acme = heads[bin]; acme != NIL; acme = next(memory, acme)) {
-                    max = Math.max(max, sizeBelow(memory, acme));
+                for (int id = heads[bin]; id != 0; id = next(id)) {
+                    max = Math.max(max, size(id));
                 }
                 return max;
             }

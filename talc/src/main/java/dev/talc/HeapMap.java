@@ -165,7 +165,7 @@ public final class HeapMap {
         int[] firstRegion = new int[heapList.count() + 1];
         for (int h = 0; h < heapList.count(); h++) {
             firstRegion[h] = builder.size;
-            builder.add(Kind.METADATA, heapList.base(h), heapList.base(h) + Tag.WORD);
+            builder.add(Kind.METADATA, heapList.base(h), heapList.base(h) + Tag.SENTINEL);
             int from = builder.size;
             ChunkWalker.walk(talc, h, (base, acme, kind) -> {
                 // added highest first, reversed below: the tag word first, so it ends up last
@@ -250,7 +250,7 @@ public final class HeapMap {
             throw new IllegalArgumentException("width=" + width + " must be >= 1");
         }
         long largest = heaps.stream().mapToLong(Span::size).max().orElse(Tag.WORD);
-        long perChar = Tag.alignUp(Math.max(1, (largest + width - 1) / width));
+        long perChar = (Math.max(1, (largest + width - 1) / width) + Tag.WORD - 1) & -Tag.WORD;
         return render(perChar, Integer.MAX_VALUE);
     }
 

@@ -77,8 +77,9 @@ final class OomHandlers {
                     heap = h;
                 }
             }
-            // Room for the block with worst-case alignment padding, its tag and the heap's sentinel.
-            long needed = Math.max(initialBytes, byteSize + byteAlignment + 4 * Tag.WORD);
+            // Room for the block with worst-case alignment padding, its tag and rounding, the heap's
+            // sentinel, and the granules a misaligned limit loses at each end.
+            long needed = Math.max(initialBytes, byteSize + byteAlignment + 6 * Tag.GRANULE);
             if (heap == null) {
                 Span first = Span.ofSize(limit.base(), Math.min(needed, limit.size()));
                 backFile(first.acme());

@@ -1,92 +1,91 @@
 package dev.talc;
 
 /**
- * The chunk layout: where every word of metadata sits, and how the tag word is encoded.
+ * The chunk layout: where every word of metadata sits in the allocator's memory, and how it is encoded.
  *
  * <h2>Design note</h2>
- * Each heap is tiled, without holes, by chunks whose bounds are multiples of {@link #WORD}. A chunk
- * is either <em>allocated</em> (it holds one block) or a <em>gap</em> (free). The top word of every
- * chunk says which it is, so the chunk below any address is found in O(1): that is what makes
+ * Each heap is tiled, without holes, by chunks whose bounds are multiples of a {@link #GRANULE} of 16
+ * bytes (of the address, so that every block is 16-aligned as malloc's are: FFM struct layouts and C
+ * callers rely on it, and a chunk freed at one alignment can serve any request of alignment ≤ 16). A
+ * chunk is either <em>allocated</em> (it holds one block) or a <em>gap</em> (free). The top word of
+ * every chunk says which it is, so the chunk below any chunk is found in O(1): that is what makes
  * {@code free} coalesce in constant time, and lets {@code verify()} walk a heap from its acme down.
- * Only one word per allocation is metadata (the tag); gaps keep their metadata inside themselves.
+ *
+ * <p>Only the boundary words live in the memory. Everything else about a gap (its bounds, its bin, its
+ * list links) lives in Java arrays ({@link Gaps}), indexed by the gap's <em>id</em>, which both of its
+ * boundary words hold: so keeping the free lists costs no access to the memory (each one pays the FFM
+ * bounds and liveness checks, and would touch the cache lines of other gaps), and when one end of a gap
+ * moves only the word at that end is written.
  *
  * <pre>
- * heap      [S][ chunk ][ gap  ][ chunk ][ chunk ]...[ chunk or gap ]
- *            ^ heap.base: the sentinel S, a one-word allocated pseudo-chunk that never moves
- *              while the heap's base stays; its ABOVE_FREE bit says whether a gap follows it
+ * heap      [ S ][ chunk ][ gap ][ chunk ][ chunk ]...[ chunk or gap ]
+ *            ^ heap.base: the sentinel S, a 16-byte allocated pseudo-chunk whose TAG (at base + 8) never
+ *              moves while the heap's base stays; its ABOVE_FREE bit says whether a gap follows it
  *
- * allocated chunk                                                    (chunk size >= MIN_CHUNK)
- *   base           ptr                         post                  acme-8    acme
- *   |-- padding ---|--- byteSize user bytes ---|-- slack --|  ....   |  TAG  |
- *                                              ^ post = align8(ptr + byteSize) holds the TAG when
- *                                                post == acme-8, else a TAG POINTER to acme-8
- *   TAG          = base | ALLOCATED | (ABOVE_FREE if the chunk at acme is a gap) | (CACHED if in a quick bin)
- *   TAG POINTER  = (acme - 8) | POINTER,  post &lt; acme - 8 &lt;= post + MAX_TAG_DISTANCE
+ * allocated chunk, exactly chunkSize(byteSize) = max(32, roundUp16(byteSize + 8)) bytes
+ *   base = the block's offset                                   acme-8    acme
+ *   |------------- byteSize user bytes -------------|-- slack --|  TAG  |
+ *   TAG = base | ALLOCATED | (ABOVE_FREE if the chunk at acme is a gap) | (CACHED if in a quick bin)
  *
- * gap (free chunk), identified by its acme                           (size >= MIN_CHUNK)
- *   base+0   SIZE  the gap's size in bytes
- *   ...      (free bytes)
- *   acme-24  NEXT  acme of the next gap in the same bin, or NIL
- *   acme-16  PREV  acme of the previous gap in the same bin, or NIL for the bin's head
- *   acme-8   SIZE  again
+ * gap (free chunk), any multiple of 16 bytes                    acme-8    acme
+ *   | GAP WORD |   ... free bytes, never read ...               | GAP WORD |
+ *   GAP WORD = id &lt;&lt; 4 | GAP_MARK, at base and at acme - 8 (the same pair of words for a 16-byte gap)
  * </pre>
+ *
+ * Because an allocated chunk is always exactly {@code chunkSize(byteSize)} bytes and starts at its block,
+ * a free of {@code (offset, byteSize)} finds the tag at {@code offset + chunkSize(byteSize) - 8} with one
+ * read, and accepts the call only if that word is {@code offset | ALLOCATED} (with or without
+ * ABOVE_FREE): a gap word, a cached tag, a tag of another chunk or stale bytes are rejected. Alignment
+ * padding below an aligned block becomes a gap of its own (every multiple of 16 can be one); a remainder
+ * above it too.
  *
  * <h2>Invariants (checked by {@code Talc.verify()})</h2>
  * <ul>
- * <li>low bits: live TAG &amp; 7 ∈ {1, 3}; cached TAG &amp; 7 ∈ {5, 7}; TAG POINTER &amp; 7 = 4; NEXT, PREV,
- *     SIZE &amp; 7 = 0 (gap acmes and sizes are multiples of 8). So the word at {@code post} of a freed block never decodes as a live tag: double
- *     frees are caught, whether the block went to a gap or to a quick bin.</li>
- * <li>no two gaps are adjacent: for every gap g, the chunk at g.acme is allocated (or g.acme = heap.acme),
- *     and the chunk below g.base is allocated (the sentinel counts as allocated).</li>
- * <li>TAG.ABOVE_FREE ⇔ the chunk at the tag's acme is a gap.</li>
- * <li>Σ chunk sizes + WORD = heap.acme − heap.base, for every heap.</li>
+ * <li>low bits: live TAG &amp; 7 ∈ {1, 3}; cached TAG &amp; 7 ∈ {5, 7}; GAP WORD &amp; 15 = GAP_MARK. So no
+ *     word that a gap leaves in memory decodes as a live tag, and a freed block's tag is overwritten by a
+ *     gap word, cleared, or marked CACHED: double frees are always caught.</li>
+ * <li>granules: heap bounds and chunk bounds are at addresses ≡ 0 (mod 16); chunk sizes ≥ 32 for
+ *     allocated chunks, ≥ 16 for gaps.</li>
+ * <li>no two gaps are adjacent; TAG.ABOVE_FREE ⇔ the chunk at the tag's acme is a gap.</li>
+ * <li>for every gap: its two boundary words are its gap word, and its record in {@link Gaps} has its
+ *     bounds; Σ chunk sizes + 16 = heap.acme − heap.base, for every heap.</li>
  * </ul>
  *
- * <p>All offsets are byte offsets into the allocator's memory segment. Gap acmes are never 0, so 0
- * serves as {@link #NIL}.
+ * <p>All offsets are byte offsets into the allocator's memory segment.
  */
 final class Tag {
-    /** Bytes in one word of metadata; every chunk bound is a multiple of it. */
+    /** Bytes in one word of metadata. */
     static final long WORD = 8;
-    /** Mask that clears the low bits of a word-aligned offset: {@code x & ADDRESS_MASK}. */
+    /** Every chunk bound is a multiple of this (in address terms), and so is every chunk size. */
+    static final long GRANULE = 16;
+    /**
+     * Mask of the chunk base in a tag: {@code tag & ADDRESS_MASK}. Chunk bases are granules of the
+     * address, so as offsets they are multiples of 8 (of 16 when the memory's address is), which leaves
+     * three low bits for flags.
+     */
     static final long ADDRESS_MASK = -WORD;
-    /** Tag bit: the chunk is allocated. Gap metadata and tag pointers never have it. */
+    /** Tag bit: the chunk is allocated. Gap words never have it. */
     static final long ALLOCATED = 1;
     /** Tag bit: the chunk directly above this one is a gap. */
     static final long ABOVE_FREE = 2;
-    /** Low bits of a tag pointer (the word at {@code post} when the tag sits higher). */
-    static final long POINTER = 4;
     /**
-     * Tag bit, only together with {@link #ALLOCATED}: the chunk's block was freed into the
-     * {@link QuickBins quick bins}. Neighbours still see an allocated chunk; frees see a dead block.
+     * Tag bit: the chunk's block was freed into the {@link QuickBins quick bins}. Neighbours still see an
+     * allocated chunk; frees see a dead block.
      */
     static final long CACHED = 4;
-    /** A live block's tag has exactly {@code ALLOCATED} of these two bits. */
-    static final long LIVE_MASK = ALLOCATED | CACHED;
-    /** Mask of the three flag bits. */
+    /** Mask of the three flag bits of a tag. */
     static final long FLAG_MASK = WORD - 1;
+    /** Low four bits of a gap word ({@code id << 4 | GAP_MARK}): its ALLOCATED, ABOVE_FREE and CACHED bits are 0. */
+    static final long GAP_MARK = 8;
 
-    /** The smallest chunk: a gap needs its two SIZE words, NEXT and PREV. */
-    static final long MIN_CHUNK = 4 * WORD;
-    /** The smallest heap: the sentinel plus one minimal gap. */
-    static final long MIN_HEAP = WORD + MIN_CHUNK;
-    /**
-     * The furthest the tag may sit above {@code post}: the chunk is stretched to {@link #MIN_CHUNK}
-     * (tag at base + 24 ≥ post) and a remainder too small to be a gap (≤ 24 bytes) is absorbed.
-     */
-    static final long MAX_TAG_DISTANCE = 2 * (MIN_CHUNK - WORD);
-
-    /** Gap list terminator. */
-    static final long NIL = 0;
-
-    /** Offset of a gap's low SIZE word from its base. */
-    static final long LOW_SIZE_OFFSET = 0;
-    /** Offset of a gap's NEXT word from its acme. */
-    static final long NEXT_FROM_ACME = -3 * WORD;
-    /** Offset of a gap's PREV word from its acme. */
-    static final long PREV_FROM_ACME = -2 * WORD;
-    /** Offset of a gap's high SIZE word from its acme. */
-    static final long HIGH_SIZE_FROM_ACME = -WORD;
+    /** The smallest allocated chunk: a block of up to 24 bytes and its tag. */
+    static final long MIN_CHUNK = 2 * GRANULE;
+    /** The smallest gap: its two boundary words. */
+    static final long MIN_GAP = GRANULE;
+    /** The sentinel at each heap's base. */
+    static final long SENTINEL = GRANULE;
+    /** The smallest heap: the sentinel plus one minimal chunk. */
+    static final long MIN_HEAP = SENTINEL + MIN_CHUNK;
 
     private Tag() {}
 
@@ -103,12 +102,23 @@ final class Tag {
         return (tag & ABOVE_FREE) != 0;
     }
 
-    static boolean isPointer(long word) {
-        return (word & FLAG_MASK) == POINTER;
+    /** Whether {@code word} is a well-formed gap word. */
+    static boolean isGapWord(long word) {
+        return (word & (GRANULE - 1)) == GAP_MARK && word > 0;
     }
 
-    /** {@code x} rounded up to a whole word. */
-    static long alignUp(long x) {
-        return (x + (WORD - 1)) & ADDRESS_MASK;
+    /** The gap word of the gap with id {@code id}. */
+    static long gapWord(int id) {
+        return (long) id << 4 | GAP_MARK;
+    }
+
+    /** The gap id in a gap word. */
+    static int gapId(long gapWord) {
+        return (int) (gapWord >>> 4);
+    }
+
+    /** The chunk a block of {@code byteSize} bytes occupies: its bytes and its tag, in whole granules. */
+    static long chunkSize(long byteSize) {
+        return Math.max((byteSize + (WORD + GRANULE - 1)) & -GRANULE, MIN_CHUNK);
     }
 }

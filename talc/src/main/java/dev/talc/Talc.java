@@ -7,15 +7,10 @@ import java.util.List;
 import java.util.Objects;
 
 import static dev.talc.Tag.ABOVE_FREE;
-import static dev.talc.Tag.ADDRESS_MASK;
 import static dev.talc.Tag.ALLOCATED;
 import static dev.talc.Tag.CACHED;
-import static dev.talc.Tag.LIVE_MASK;
-import static dev.talc.Tag.MAX_TAG_DISTANCE;
-import static dev.talc.Tag.MIN_CHUNK;
-import static dev.talc.Tag.MIN_HEAP;
-import static dev.talc.Tag.NIL;
-import static dev.talc.Tag.POINTER;
+import static dev.talc.Tag.GRANULE;
+import static dev.talc.Tag.SENTINEL;
 import static dev.talc.Tag.WORD;
 
 /**
@@ -24,17 +19,29 @@ import static dev.talc.Tag.WORD;
  *
  * <h2>Design note</h2>
  * Talc cuts its heaps into chunks with boundary tags (layout in {@link Tag}): one word of metadata per
- * block, free chunks ("gaps") linked in size bins with a bitmap ({@link Gaps}, {@link Bins}). Hence:
+ * block, in 16-byte granules so that every block is 16-aligned, as malloc's are. Free chunks ("gaps")
+ * carry only their id at both ends; their bounds and size-bin lists live in Java arrays ({@link Gaps},
+ * {@link Bins}), and freed small chunks wait in exact-size stacks, also Java arrays
+ * ({@link QuickBins}). Hence:
  * <ul>
- * <li>{@code free} is O(1): the tag says where the chunk starts and whether the chunk above is free; the
- *     word below says whether the chunk below is free; both neighbours merge at once.</li>
- * <li>{@code allocate} is O(1) in the common case: the bitmap finds the first bin whose every gap fits,
- *     alignment included (so high alignment costs no search). Only before giving up does it scan the
- *     single partly-fitting bin, then call the {@link OomHandler}.</li>
+ * <li>{@code free} is O(1): the block's size says where its tag is (a chunk is always exactly
+ *     {@code Tag.chunkSize(byteSize)} bytes), the tag says whether the chunk above is free, the word
+ *     below says whether the chunk below is; both neighbours merge at once. A small chunk is cached
+ *     instead, with one read and one write of its tag.</li>
+ * <li>{@code allocate} is O(1) in the common case: a cached chunk of the exact size, else the bitmap
+ *     finds the first bin whose every gap fits, alignment included (so high alignment costs no search),
+ *     after a best-fit look at a few gaps of the partly fitting bin; every look is at Java arrays, not
+ *     at the memory. Only before giving up does it flush the cache, search every partly fitting bin,
+ *     then call the {@link OomHandler}.</li>
  * <li>{@code reallocate} grows in place into a free chunk above, and shrinks in place.</li>
  * <li>Bad frees are caught before anything changes (double frees always; everything in checked mode),
  *     and every memory access goes through the bounds-checked segment: a bug cannot crash the JVM.</li>
  * </ul>
+ * Every access to the memory pays the FFM API's bounds and liveness checks, so the hot paths are built
+ * to make few: an allocation from the cache reads and writes one tag word, a free to the cache likewise,
+ * a split writes the new tag, the gap's moved boundary word and the flag of the chunk below. Heap
+ * management (claim, extend, truncate) lives in {@link HeapEditor}, the invariant scan in
+ * {@link Verifier}.
  * The raw API ({@link #tryAllocate}, {@link #free(long, long)}, {@link #tryReallocate},
  * {@link #tryGrowInPlace}, {@link #shrink}) works on offsets into {@link #memory()} and allocates no Java
  * objects. The segment API ({@link #allocate(long, long)}, {@link #free(MemorySegment)},
@@ -59,9 +66,11 @@ import static dev.talc.Tag.WORD;
  * <h2>Misuse</h2>
  * Invalid arguments throw {@link IllegalArgumentException} with {@code key=value} detail, before any
  * state changes. Freeing a block twice, or an offset outside every heap, is always detected. A random
- * offset, an interior offset or a wrong size is detected in <em>checked mode</em>
- * ({@link Builder#checked(boolean)} or {@code -Ddev.talc.checked=true}), which keeps a registry of live
- * blocks; without it, such calls may corrupt the allocator's own heaps (never the JVM or memory outside).
+ * offset, an interior offset or a wrong size is detected unless the memory happens to hold, where that
+ * offset and size put the tag, the tag of a block at that offset (a block's own contents could forge
+ * one); <em>checked mode</em> ({@link Builder#checked(boolean)} or {@code -Ddev.talc.checked=true}), which
+ * keeps a registry of live blocks, detects every one. An undetected misuse may corrupt the allocator's
+ * own heaps, never the JVM or memory outside.
  *
  * @apiNote Not thread-safe, like the JDK's own segment allocators: confine an instance to one thread at a
  *          time, or use {@link ConcurrentTalc}. If the memory's arena is closed, or confined to another
@@ -75,16 +84,13 @@ public final class Talc implements TalcAllocator {
     static final long MAX_BYTE_SIZE = 1L << 60;
     /** {@link #reallocate(MemorySegment, long)} keeps at most this alignment of the old address (malloc's). */
     static final long IMPLIED_ALIGNMENT = 16;
-    /** Blocks aligned to at most this need at most 8 bytes of padding, which joins their chunk. */
-    private static final long SMALL_ALIGNMENT = 16;
-
-    private static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
+    static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final MemorySegment memory;
     /** {@code memory.address()}: alignment is of addresses, offsets are relative to this. */
     private final long addressBase;
     private final OomHandler onOom;
-    private final Gaps gaps;
+    private final Gaps gaps = new Gaps();
     private final QuickBins quick = new QuickBins();
     private final Heaps heaps = new Heaps();
     /** Live blocks, only in checked mode; null otherwise. */
@@ -92,7 +98,7 @@ public final class Talc implements TalcAllocator {
 
     // Live counters (hot paths); the live block count is totalAllocationCount - totalFreeCount.
     private long allocatedBytes;
-    /** Bytes in allocated chunks, tags and padding included. */
+    /** Bytes in allocated chunks (not cached), tags and slack included. */
     private long chunkBytes;
     // Totals since creation (hot paths).
     private long totalAllocationCount;
@@ -102,8 +108,13 @@ public final class Talc implements TalcAllocator {
     private long claimedBytes;
     private long totalHeapCount;
     private long totalClaimedBytes;
-    /** The bounds of the heap when there is exactly one, else {@code [MAX_VALUE, MIN_VALUE)}: see tagOf. */
-    private long soleHeapBase = Long.MAX_VALUE;
+    /**
+     * With exactly one heap, the lowest offset a block can have in it and the room above that; else
+     * {@code 0, 0}: a block argument is in the only heap iff {@code offset - blockLow} is below
+     * {@code blockRoom}, unsigned (see {@link #liveTag}).
+     */
+    private long blockLow;
+    private long blockRoom;
     private long soleHeapAcme = Long.MIN_VALUE;
     /** Why the last allocation failed past the OomHandler, if it threw or misbehaved. */
     private Throwable lastOomFailure;
@@ -154,7 +165,6 @@ public final class Talc implements TalcAllocator {
         }
         this.memory = memory;
         this.addressBase = memory.address();
-        this.gaps = new Gaps();
         this.registry = checked ? new BlockRegistry() : null;
     }
 
@@ -169,7 +179,7 @@ public final class Talc implements TalcAllocator {
      * @return the allocator
      * @throws NullPointerException     if {@code memory} is null
      * @throws IllegalArgumentException if {@code memory} is unusable (see {@link #Talc(MemorySegment)}) or
-     *                                  smaller than 40 bytes
+     *                                  smaller than 48 bytes
      */
     public static Talc over(MemorySegment memory) {
         Talc talc = new Talc(memory);
@@ -285,9 +295,10 @@ public final class Talc implements TalcAllocator {
      * {@link OomHandler} gave up). A failed call leaves every block and the memory counters (allocated,
      * available, claimed) as they were; it may merge cached free chunks (the quick bins), so
      * {@link TalcStats#gapCount()} can drop and {@link TalcStats#largestGapBytes()} grow. Zero-size
-     * blocks are distinct blocks.
+     * blocks are distinct blocks. Every block is at least 16-aligned (malloc's guarantee).
      *
-     * <p>Time complexity: O(1), except when nothing fits: then O(gaps in one bin) before the handler.
+     * <p>Time complexity: O(1), except when nothing fits: then O(gaps in the partly fitting bins) before
+     * the handler.
      *
      * {@snippet :
      * long offset = talc.tryAllocate(64, 16);
@@ -307,7 +318,24 @@ public final class Talc implements TalcAllocator {
         long offset = -1;
         if (Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) <= 0
                 && byteAlignment > 0 && (byteAlignment & (byteAlignment - 1)) == 0) {
-            offset = take(byteSize, byteAlignment);
+            long chunk = Tag.chunkSize(byteSize);
+            if (byteAlignment <= GRANULE) {
+                if (chunk <= QuickBins.LIMIT) {
+                    offset = quick.peek(chunk);
+                    if (offset >= 0) {
+                        long tagOffset = offset + chunk - WORD;
+                        long tag = word(tagOffset); // a closed or foreign memory throws here, before any change
+                        quick.drop(chunk);
+                        setWord(tagOffset, tag & ~CACHED);
+                        allocated(chunk, byteSize);
+                    }
+                }
+                if (offset < 0) {
+                    offset = take(chunk, byteSize);
+                }
+            } else {
+                offset = takeAligned(chunk, byteSize, byteAlignment);
+            }
         }
         if (offset < 0) {
             offset = allocateSlow(byteSize, byteAlignment);
@@ -340,26 +368,25 @@ public final class Talc implements TalcAllocator {
      * for {@link Shard}'s remembered failure.
      */
     long freeReturningGapSize(long offset, long byteSize) {
-        return freeAt(offset, byteSize, tagOf("free", offset, byteSize));
+        return freeLive(offset, byteSize, liveTag("free", offset, byteSize));
     }
 
     /**
-     * Frees the live block {@code (offset, byteSize)} whose tag {@link #tagOf} found at {@code tagOffset};
-     * returns the size of the gap it merged into, or {@code Long.MAX_VALUE} if it was cached.
+     * Frees the live block {@code (offset, byteSize)} whose tag {@link #liveTag} returned: caches its chunk
+     * if it is small and its stack has room, else merges it with its free neighbours. Returns the size of
+     * the gap it merged into, or {@code Long.MAX_VALUE} if it was cached.
      */
-    private long freeAt(long offset, long byteSize, long tagOffset) {
-        long tag = word(tagOffset);
-        long base = tag & ADDRESS_MASK;
-        long acme = tagOffset + WORD;
-        // Only a chunk with no free neighbour is cached: it would not merge with anything now, so
-        // caching it costs no contiguity (caching every small chunk cost 0.8 points of heap efficiency).
-        long gapSize;
-        if (!Tag.isAboveFree(tag) && Tag.isAllocated(word(base - WORD)) && quick.offer(memory, base, acme - base)) {
-            setWord(tagOffset, tag | CACHED);
-            chunkBytes -= acme - base;
-            gapSize = Long.MAX_VALUE;
+    private long freeLive(long offset, long byteSize, long tag) {
+        long chunk = Tag.chunkSize(byteSize);
+        long gapSize = Long.MAX_VALUE;
+        // Only a chunk with no free neighbour is cached: it would not merge with anything now, so caching
+        // it costs no contiguity (caching every small chunk cost heap efficiency).
+        if (chunk <= QuickBins.LIMIT && !Tag.isAboveFree(tag) && Tag.isAllocated(word(offset - WORD))
+                && quick.push(offset, chunk)) {
+            setWord(offset + chunk - WORD, tag | CACHED);
+            chunkBytes -= chunk;
         } else {
-            gapSize = release(base, acme, tag);
+            gapSize = release(offset, offset + chunk, tag);
         }
         allocatedBytes -= byteSize;
         totalFreeCount++;
@@ -390,8 +417,8 @@ public final class Talc implements TalcAllocator {
             throw newByteSize < 0 ? Errors.badNewSize("reallocate", byteSize, newByteSize)
                     : Errors.badLayout(newByteSize, byteAlignment);
         }
-        long tagOffset = tagOf("reallocate", offset, byteSize);
-        if (resizeInPlace(offset, byteSize, byteAlignment, newByteSize, tagOffset)) {
+        long tag = liveTag("reallocate", offset, byteSize);
+        if (resizeInPlace(offset, byteSize, byteAlignment, newByteSize, tag)) {
             return offset;
         }
         long moved = tryAllocate(newByteSize, byteAlignment);
@@ -399,8 +426,9 @@ public final class Talc implements TalcAllocator {
             return -1;
         }
         MemorySegment.copy(memory, offset, memory, moved, Math.min(byteSize, newByteSize));
-        // The old block is still live and where it was (an allocation never moves one), so its tag is too.
-        freeAt(offset, byteSize, tagOffset);
+        // The old block is still live and where it was (an allocation never moves one), so its tag is too;
+        // read it again, as carving the chunk above it may have cleared its ABOVE_FREE flag.
+        freeLive(offset, byteSize, word(offset + Tag.chunkSize(byteSize) - WORD));
         return moved;
     }
 
@@ -409,18 +437,22 @@ public final class Talc implements TalcAllocator {
      * it now has {@code newByteSize} bytes. For {@link ConcurrentTalc}, which moves blocks itself.
      */
     boolean tryResizeInPlace(long offset, long byteSize, long byteAlignment, long newByteSize) {
-        return resizeInPlace(offset, byteSize, byteAlignment, newByteSize, tagOf("reallocate", offset, byteSize));
+        return resizeInPlace(offset, byteSize, byteAlignment, newByteSize, liveTag("reallocate", offset, byteSize));
     }
 
-    private boolean resizeInPlace(long offset, long byteSize, long byteAlignment, long newByteSize, long tagOffset) {
-        if (((addressBase + offset) & (byteAlignment - 1)) != 0) {
+    private boolean resizeInPlace(long offset, long byteSize, long byteAlignment, long newByteSize, long tag) {
+        if (((addressBase + offset) & (byteAlignment - 1)) != 0 || newByteSize > MAX_BYTE_SIZE) {
             return false;
         }
-        if (newByteSize <= byteSize) {
-            shrinkAt(offset, byteSize, newByteSize, tagOffset);
-            return true;
+        long chunk = Tag.chunkSize(byteSize);
+        long newChunk = Tag.chunkSize(newByteSize);
+        if (newChunk < chunk) {
+            shrinkChunk(offset, chunk, newChunk, tag);
+        } else if (newChunk > chunk && !growChunk(offset, chunk, newChunk, tag)) {
+            return false;
         }
-        return newByteSize <= MAX_BYTE_SIZE && growAt(offset, byteSize, newByteSize, tagOffset);
+        resized(offset, byteSize, newByteSize);
+        return true;
     }
 
     /**
@@ -439,12 +471,12 @@ public final class Talc implements TalcAllocator {
         if (newByteSize < byteSize) {
             throw Errors.badNewSize("tryGrowInPlace", byteSize, newByteSize);
         }
-        long tagOffset = tagOf("tryGrowInPlace", offset, byteSize);
-        return newByteSize <= MAX_BYTE_SIZE && growAt(offset, byteSize, newByteSize, tagOffset);
+        long tag = liveTag("tryGrowInPlace", offset, byteSize);
+        return resizeInPlace(offset, byteSize, 1, newByteSize, tag);
     }
 
     /**
-     * Shrinks a block in place, returning the freed tail to the heap when it is large enough to be a gap.
+     * Shrinks a block in place, returning the freed tail to the heap when its chunk gets smaller.
      *
      * <p>Time complexity: O(1).
      *
@@ -458,7 +490,7 @@ public final class Talc implements TalcAllocator {
         if (newByteSize < 0 || newByteSize > byteSize) {
             throw Errors.badNewSize("shrink", byteSize, newByteSize);
         }
-        shrinkAt(offset, byteSize, newByteSize, tagOf("shrink", offset, byteSize));
+        resizeInPlace(offset, byteSize, 1, newByteSize, liveTag("shrink", offset, byteSize));
     }
 
     // =============================================================================================
@@ -574,12 +606,13 @@ public final class Talc implements TalcAllocator {
     }
 
     // =============================================================================================
-    // Heaps: claim, extend, truncate.
+    // Heaps: claim, extend, truncate (HeapEditor).
     // =============================================================================================
 
     /**
-     * Claims a span of {@link #memory()} as a new heap. The span is trimmed inward to whole 8-byte words;
-     * the trimmed span is the heap, exactly as {@link #heaps()} lists it. One word of it is metadata.
+     * Claims a span of {@link #memory()} as a new heap. The span is trimmed inward to whole 16-byte
+     * granules (of the address); the trimmed span is the heap, exactly as {@link #heaps()} lists it. Its
+     * first 16 bytes are metadata.
      *
      * {@snippet :
      * Span heap = talc.claim(new Span(0, 1 << 20));
@@ -588,35 +621,16 @@ public final class Talc implements TalcAllocator {
      *
      * @param span the span to claim
      * @return the heap
-     * @throws IllegalArgumentException if {@code span} is not inside {@code memory}, is smaller than 40
+     * @throws IllegalArgumentException if {@code span} is not inside {@code memory}, is smaller than 48
      *                                  bytes after trimming, or overlaps a heap; nothing is changed
      */
     public Span claim(Span span) {
-        Objects.requireNonNull(span, "span");
-        checkInMemory("claim", span);
-        Span heap = span.wordAlignInward();
-        if (heap.size() < MIN_HEAP) {
-            throw Errors.badSpan("claim", "too-small", span, "minimumBytes=" + MIN_HEAP + " (after aligning to 8)");
-        }
-        int other = heaps.overlapping(heap.base(), heap.acme(), -1);
-        if (other >= 0) {
-            throw Errors.badSpan("claim", "overlaps-heap", span, "heap=" + heaps.span(other));
-        }
-        setWord(heap.base(), heap.base() | ALLOCATED | ABOVE_FREE);
-        gaps.insert(memory, heap.base() + WORD, heap.size() - WORD);
-        heaps.add(heap.base(), heap.acme());
-        heapsChanged();
-        claimedBytes += heap.size();
-        totalClaimedBytes += heap.size();
-        totalHeapCount++;
-        TalcEvents.heapChanged("claim", Span.empty(), heap);
-        return heap;
+        return new HeapEditor(this).claim(span);
     }
 
     /**
-     * Extends a heap to {@code newHeap} (trimmed inward to whole words), above, below or both. Live blocks
-     * stay where they are. A sliver of fewer than 32 bytes next to a live block cannot be used and is left
-     * out; the result says what the heap now is.
+     * Extends a heap to {@code newHeap} (trimmed inward to whole granules), above, below or both. Live
+     * blocks stay where they are; the result says what the heap now is.
      *
      * {@snippet :
      * Span heap = talc.heaps().getFirst();
@@ -631,62 +645,14 @@ public final class Talc implements TalcAllocator {
      *                                  nothing is changed
      */
     public Span extend(Span heap, Span newHeap) {
-        int index = heapIndex("extend", heap);
-        Objects.requireNonNull(newHeap, "newHeap");
-        checkInMemory("extend", newHeap);
-        Span target = newHeap.wordAlignInward();
-        if (!target.contains(heap)) {
-            throw Errors.badSpan("extend", "does-not-contain-heap", newHeap, "heap=" + heap);
-        }
-        int other = heaps.overlapping(target.base(), target.acme(), index);
-        if (other >= 0) {
-            throw Errors.badSpan("extend", "overlaps-heap", newHeap, "heap=" + heaps.span(other));
-        }
-        long base = heap.base();
-        long acme = heap.acme();
-        long newBase = target.base();
-        long newAcme = target.acme();
-        if (newAcme > acme) {
-            long top = word(acme - WORD);
-            if (!Tag.isAllocated(top)) {
-                long gapBase = acme - top;
-                gaps.replace(memory, gapBase, top, gapBase, newAcme - gapBase);
-            } else if (newAcme - acme >= MIN_CHUNK) {
-                gaps.insert(memory, acme, newAcme - acme);
-                setWord(acme - WORD, top | ABOVE_FREE);
-            } else {
-                newAcme = acme;
-            }
-        }
-        if (newBase < base) {
-            long sentinel = word(base);
-            if (Tag.isAboveFree(sentinel)) {
-                long gapSize = word(base + WORD);
-                setWord(base, NIL); // the old sentinel is now inside the gap
-                gaps.replace(memory, base + WORD, gapSize, newBase + WORD, base + gapSize - newBase);
-                setWord(newBase, newBase | ALLOCATED | ABOVE_FREE);
-            } else if (base - newBase >= MIN_CHUNK) {
-                gaps.insert(memory, newBase + WORD, base - newBase);
-                setWord(newBase, newBase | ALLOCATED | ABOVE_FREE);
-            } else {
-                newBase = base;
-            }
-        }
-        heaps.update(index, newBase, newAcme);
-        heapsChanged();
-        long added = (newAcme - newBase) - heap.size();
-        claimedBytes += added;
-        totalClaimedBytes += added;
-        Span result = new Span(newBase, newAcme);
-        TalcEvents.heapChanged("extend", heap, result);
-        return result;
+        return new HeapEditor(this).extend(heap, newHeap);
     }
 
     /**
-     * Shrinks a heap towards {@code newHeap} (widened to whole words), but never into a live block: the
-     * heap keeps at least {@link #allocatedSpan(Span)}, and gaps left at its ends are at least 32 bytes.
-     * An empty {@code newHeap} shrinks the heap as far as it can; a heap with no live block is then
-     * released entirely (its memory is no longer touched) and the empty span is returned.
+     * Shrinks a heap towards {@code newHeap} (widened to whole granules), but never into a live block:
+     * the heap keeps at least {@link #allocatedSpan(Span)} and its 16-byte sentinel below it. An empty
+     * {@code newHeap} shrinks the heap as far as it can; a heap with no live block is then released
+     * entirely (its memory is no longer touched) and the empty span is returned.
      *
      * {@snippet :
      * Span heap = talc.heaps().getFirst();
@@ -700,70 +666,7 @@ public final class Talc implements TalcAllocator {
      *                                  {@code newHeap} is not inside it; nothing is changed
      */
     public Span truncate(Span heap, Span newHeap) {
-        int index = heapIndex("truncate", heap);
-        Objects.requireNonNull(newHeap, "newHeap");
-        if (!heap.contains(newHeap)) { // before any change; the heap's bounds are whole words, so aligning keeps it inside
-            throw Errors.badSpan("truncate", "not-inside-heap", newHeap, "heap=" + heap);
-        }
-        flushQuickBins();
-        Span target = newHeap.isEmpty() ? Span.empty() : newHeap.wordAlignOutward();
-        long base = heap.base();
-        long acme = heap.acme();
-        long lo = lowestLive(base);
-        long hi = highestLive(acme);
-        long newBase;
-        long newAcme;
-        if (lo >= acme) {
-            // No live block: one gap [base + 8, acme).
-            if (target.isEmpty()) {
-                gaps.remove(memory, base + WORD, acme - base - WORD);
-                heaps.remove(index);
-                heapsChanged();
-                claimedBytes -= heap.size();
-                TalcEvents.heapChanged("truncate", heap, Span.empty());
-                return Span.empty();
-            }
-            newBase = target.base();
-            newAcme = Math.max(target.acme(), Math.min(acme, newBase + MIN_HEAP));
-            newBase = Math.min(newBase, newAcme - MIN_HEAP);
-            gaps.remove(memory, base + WORD, acme - base - WORD);
-            setWord(newBase, newBase | ALLOCATED | ABOVE_FREE);
-            gaps.insert(memory, newBase + WORD, newAcme - newBase - WORD);
-        } else {
-            newBase = target.isEmpty() ? lo - WORD : Math.min(target.base(), lo - WORD);
-            newAcme = target.isEmpty() ? hi : Math.max(target.acme(), hi);
-            long low = lo - (newBase + WORD);
-            if (low > 0 && low < MIN_CHUNK) {
-                newBase = lo - WORD - MIN_CHUNK;
-                low = MIN_CHUNK;
-            }
-            long high = newAcme - hi;
-            if (high > 0 && high < MIN_CHUNK) {
-                newAcme = hi + MIN_CHUNK;
-                high = MIN_CHUNK;
-            }
-            if (newBase != base) {
-                gaps.remove(memory, base + WORD, lo - base - WORD);
-                setWord(newBase, newBase | ALLOCATED | (low > 0 ? ABOVE_FREE : 0));
-                if (low > 0) {
-                    gaps.insert(memory, newBase + WORD, low);
-                }
-            }
-            if (newAcme != acme) {
-                gaps.remove(memory, hi, acme - hi);
-                if (high > 0) {
-                    gaps.insert(memory, hi, high);
-                } else {
-                    setWord(hi - WORD, word(hi - WORD) & ~ABOVE_FREE);
-                }
-            }
-        }
-        heaps.update(index, newBase, newAcme);
-        heapsChanged();
-        claimedBytes -= heap.size() - (newAcme - newBase);
-        Span result = new Span(newBase, newAcme);
-        TalcEvents.heapChanged("truncate", heap, result);
-        return result;
+        return new HeapEditor(this).truncate(heap, newHeap);
     }
 
     /**
@@ -776,15 +679,15 @@ public final class Talc implements TalcAllocator {
     }
 
     /**
-     * The part of a heap allocations can use: all of it but its one-word sentinel at the base.
+     * The part of a heap allocations can use: all of it but its 16-byte sentinel at the base.
      *
      * @param heap a heap exactly as {@link #heaps()} lists it
-     * @return {@code [heap.base + 8, heap.acme)}
+     * @return {@code [heap.base + 16, heap.acme)}
      * @throws IllegalArgumentException if {@code heap} is not a heap of this allocator
      */
     public Span allocatableSpan(Span heap) {
-        heapIndex("allocatableSpan", heap);
-        return new Span(heap.base() + WORD, heap.acme());
+        new HeapEditor(this).index("allocatableSpan", heap);
+        return new Span(heap.base() + SENTINEL, heap.acme());
     }
 
     /**
@@ -796,37 +699,15 @@ public final class Talc implements TalcAllocator {
      * @throws IllegalArgumentException if {@code heap} is not a heap of this allocator
      */
     public Span allocatedSpan(Span heap) {
-        heapIndex("allocatedSpan", heap);
-        flushQuickBins();
-        long lo = lowestLive(heap.base());
-        return lo >= heap.acme() ? Span.empty() : new Span(lo, highestLive(heap.acme()));
+        return new HeapEditor(this).allocatedSpan(heap);
     }
 
-    /** The base of the lowest chunk of the heap at {@code base} that is not a gap. */
-    private long lowestLive(long base) {
-        return Tag.isAboveFree(word(base)) ? base + WORD + word(base + WORD) : base + WORD;
-    }
-
-    /** The acme of the highest chunk of the heap ending at {@code acme} that is not a gap. */
-    private long highestLive(long acme) {
-        long top = word(acme - WORD);
-        return Tag.isAllocated(top) ? acme : acme - top;
-    }
-
-    private int heapIndex(String operation, Span heap) {
-        Objects.requireNonNull(heap, "heap");
-        int index = heaps.indexOf(heap);
-        if (index < 0) {
-            throw Errors.badSpan(operation, "not-a-heap", heap, "heaps=" + heaps.list());
-        }
-        return index;
-    }
-
-    private void checkInMemory(String operation, Span span) {
-        if (span.base() < 0 || span.acme() > memory.byteSize() || span.isEmpty()) {
-            throw Errors.badSpan(operation, span.isEmpty() ? "empty" : "outside-memory", span,
-                    "memoryBytes=" + memory.byteSize());
-        }
+    /** Refreshes the bounds of the only heap, which spare {@link #liveTag} a search when there is one. */
+    void heapsChanged() {
+        boolean one = heaps.count() == 1;
+        blockLow = one ? heaps.base(0) + SENTINEL : 0;
+        blockRoom = one ? heaps.acme(0) - blockLow : 0;
+        soleHeapAcme = one ? heaps.acme(0) : Long.MIN_VALUE;
     }
 
     // =============================================================================================
@@ -842,15 +723,16 @@ public final class Talc implements TalcAllocator {
      */
     public TalcStats stats() {
         return new TalcStats(totalAllocationCount - totalFreeCount, allocatedBytes, availableBytes(), claimedBytes, heaps.count(),
-                gaps.count() + quick.count(), gaps.largest(memory), totalAllocationCount, totalAllocatedBytes, totalFreeCount,
+                gaps.count() + quick.count(), gaps.largest(), totalAllocationCount, totalAllocatedBytes, totalFreeCount,
                 totalHeapCount, totalClaimedBytes);
     }
 
     /**
-     * Checks every invariant of every heap: the chunks tile each heap exactly, gap sizes agree at both
-     * ends, no two gaps touch, tags agree with their neighbours, every gap is in the right bin and every
-     * listed gap is in a heap, the bitmaps match the bins, and the counters match the heaps (in checked
-     * mode, also every registered block).
+     * Checks every invariant of every heap: the chunks tile each heap exactly, every gap's boundary words
+     * name its record and the record its bounds, no two gaps touch, tags agree with their neighbours,
+     * every gap is in the right bin and every listed gap is in a heap, the bitmaps match the bins, cached
+     * chunks are tagged as such, and the counters match the heaps (in checked mode, also every registered
+     * block).
      *
      * <p>Time complexity: O(chunks + gaps · log gaps). Meant for tests and diagnostics.
      *
@@ -890,7 +772,7 @@ public final class Talc implements TalcAllocator {
                 + (registry != null ? ", checked" : "") + "]";
     }
 
-    // ---- accessors for Verifier, ConcurrentTalc and tests (package-private) ----------------------
+    // ---- accessors for HeapEditor, Verifier, ConcurrentTalc and tests (package-private) -----------
 
     Gaps gaps() {
         return gaps;
@@ -904,12 +786,27 @@ public final class Talc implements TalcAllocator {
         return quick;
     }
 
-    BlockRegistry registry() {
-        return registry;
-    }
-
     long chunkBytes() {
         return chunkBytes;
+    }
+
+    long addressBase() {
+        return addressBase;
+    }
+
+    /** Counts {@code bytes} more (or fewer, if negative) claimed, and a new heap if {@code newHeap}. */
+    void claimed(long bytes, boolean newHeap) {
+        claimedBytes += bytes;
+        if (bytes > 0) {
+            totalClaimedBytes += bytes;
+        }
+        if (newHeap) {
+            totalHeapCount++;
+        }
+    }
+
+    BlockRegistry registry() {
+        return registry;
     }
 
     /** Why the last allocation failed past the OomHandler (it threw or made no room), or null. */
@@ -918,277 +815,218 @@ public final class Talc implements TalcAllocator {
     }
 
     long availableBytes() {
-        return claimedBytes - heaps.count() * WORD - chunkBytes;
+        return claimedBytes - heaps.count() * SENTINEL - chunkBytes;
     }
 
     long word(long offset) {
         return memory.get(WORD_LAYOUT, offset);
     }
 
+    void setWord(long offset, long value) {
+        memory.set(WORD_LAYOUT, offset, value);
+    }
+
     // =============================================================================================
     // Hot paths.
     // =============================================================================================
 
-    private void setWord(long offset, long value) {
-        memory.set(WORD_LAYOUT, offset, value);
+    /**
+     * The tag of the live block {@code (offset, byteSize)}, which sits at
+     * {@code offset + chunkSize(byteSize) - 8}, or throws. Changes nothing.
+     */
+    private long liveTag(String operation, long offset, long byteSize) {
+        long tagOffset = offset + Tag.chunkSize(byteSize) - WORD;
+        if (Long.compareUnsigned(offset - blockLow, blockRoom) >= 0 || tagOffset >= soleHeapAcme
+                || Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) > 0) {
+            tagOffset = tagOffsetInSomeHeap(operation, offset, byteSize);
+        }
+        long tag = word(tagOffset);
+        if ((tag & ~ABOVE_FREE) != (offset | ALLOCATED) || registry != null && registry.sizeOf(offset) != byteSize) {
+            throw rejected(operation, offset, byteSize, true);
+        }
+        return tag;
     }
 
-    /** The chunk a block of {@code byteSize} bytes needs at least: its words, its tag, the minimum. */
-    private static long chunkSize(long byteSize) {
-        return Math.max((byteSize + (2 * WORD - 1)) & ADDRESS_MASK, MIN_CHUNK);
+    /** The allocation path past the quick bins, for alignments up to 16: best fit, else good fit. */
+    private long take(long chunk, long byteSize) {
+        int id = chunk >= Bins.LINEAR_LIMIT ? bestInPartialBin(chunk, GRANULE) : 0;
+        if (id == 0) {
+            int bin = gaps.firstFrom(Bins.fitting(chunk));
+            if (bin < 0) {
+                return -1;
+            }
+            id = gaps.head(bin);
+        }
+        return carve(id, chunk, byteSize);
     }
 
     /**
-     * Allocates from the quick bins or from the first bin that surely fits the block, alignment
-     * included; returns -1 if neither has room.
+     * Puts a block at the base of gap {@code id}, which must hold {@code chunk} bytes there. What stays
+     * above the block keeps the gap's id and top word (so only its new base word is written); the chunk
+     * below the gap now has an allocated chunk above it. Carving from the bottom leaves the free space
+     * above the new block, where a later reallocation can grow in place.
      */
-    private long take(long byteSize, long byteAlignment) {
-        long chunk = chunkSize(byteSize);
-        if (chunk <= QuickBins.LIMIT && byteAlignment <= SMALL_ALIGNMENT) {
-            long base = quick.head(chunk);
-            if (base != NIL && ((addressBase + base) & (byteAlignment - 1)) == 0) {
-                return reuseCached(base, chunk, byteSize);
-            }
+    private long carve(int id, long chunk, long byteSize) {
+        long base = gaps.base(id);
+        long below = word(base - WORD); // a closed or foreign memory throws here, before any change
+        long rest = gaps.size(id) - chunk;
+        long acme = base + chunk;
+        long tag = base | ALLOCATED;
+        if (rest > 0) {
+            gaps.resize(memory, id, acme, rest);
+            tag |= ABOVE_FREE;
+        } else {
+            gaps.remove(id);
         }
-        if (chunk >= Bins.LINEAR_LIMIT) {
-            long offset = takeFromPartialBin(chunk, byteSize, Math.max(byteAlignment, WORD));
-            if (offset >= 0) {
-                return offset;
-            }
-        }
-        int bin = gaps.firstFrom(Bins.fitting(byteAlignment <= WORD ? chunk : chunk + byteAlignment - WORD));
-        if (bin < 0) {
-            return -1;
-        }
-        long gapAcme = gaps.head(bin);
-        long gapSize = word(gapAcme - WORD);
-        return carve(gapAcme - gapSize, gapSize, byteSize, byteAlignment);
-    }
-
-    /** Number of gaps of the partly-fitting bin looked at before splitting a gap of a larger bin. */
-    private static final int PARTIAL_BIN_PROBES = 8;
-
-    /**
-     * Best fit among the first few gaps of the block's own, partly-fitting, bin (sizes within 12.5% of
-     * the request): using a near-exact gap instead of splitting a larger one keeps large gaps large.
-     */
-    private long takeFromPartialBin(long chunk, long byteSize, long byteAlignment) {
-        int bin = Bins.bin(chunk);
-        long best = NIL;
-        long bestSize = Long.MAX_VALUE;
-        int probes = PARTIAL_BIN_PROBES;
-        for (long acme = gaps.head(bin); acme != NIL && probes-- > 0; acme = gaps.next(memory, acme)) {
-            long size = word(acme - WORD);
-            if (size >= chunk && size < bestSize && fits(acme - size, size, byteSize, byteAlignment)) {
-                best = acme;
-                bestSize = size;
-            }
-        }
-        if (best == NIL) {
-            return -1;
-        }
-        return carve(best - bestSize, bestSize, byteSize, byteAlignment);
-    }
-
-    /** Hands out the cached chunk {@code [base, base + chunk)}, the head of its quick bin, as a block. */
-    private long reuseCached(long base, long chunk, long byteSize) {
-        quick.pop(memory, chunk, base);
-        long tagOffset = base + chunk - WORD;
-        setWord(tagOffset, word(tagOffset) & ~CACHED);
-        long post = (base + byteSize + (WORD - 1)) & ADDRESS_MASK;
-        if (post != tagOffset) {
-            setWord(post, tagOffset | POINTER);
-        }
-        allocated(base, base + chunk, byteSize);
+        setWord(base - WORD, below & ~ABOVE_FREE);
+        setWord(acme - WORD, tag);
+        allocated(chunk, byteSize);
         return base;
     }
 
+    /** Number of gaps of the partly fitting bin looked at (in Java arrays) before splitting a larger one. */
+    private static final int PARTIAL_BIN_PROBES = 16;
+
     /**
-     * Puts a block at the first suitably aligned offset of the gap {@code [gapBase, gapBase + gapSize)},
-     * which must fit it. What stays above the block keeps the gap's node (so in
-     * the same bin only its SIZE words change); padding below that is large enough to be a gap becomes
-     * one, smaller padding joins the block's chunk. Carving from the bottom leaves the free space above
-     * the new block, where a later reallocation can grow in place.
+     * Best fit among the first few gaps of the block's own, partly fitting, bin (sizes within 12.5% of
+     * the request): using a near-exact gap instead of splitting a larger one keeps large gaps large.
+     * Returns the gap's id, or 0.
      */
-    private long carve(long gapBase, long gapSize, long byteSize, long byteAlignment) {
-        long gapAcme = gapBase + gapSize;
-        long offset = byteAlignment <= WORD ? gapBase : alignUp(gapBase, byteAlignment);
-        long padding = offset - gapBase;
-        long chunkBase = padding >= MIN_CHUNK ? offset : gapBase;
-        long post = (offset + byteSize + (WORD - 1)) & ADDRESS_MASK;
-        long tagOffset = Math.max(post, chunkBase + (MIN_CHUNK - WORD));
-        long rest = gapAcme - tagOffset - WORD;
-        long tag = chunkBase | ALLOCATED;
-        if (rest >= MIN_CHUNK) {
-            gaps.replace(memory, gapBase, gapSize, tagOffset + WORD, rest);
+    private int bestInPartialBin(long chunk, long alignment) {
+        int best = 0;
+        long bestSize = Long.MAX_VALUE;
+        int probes = PARTIAL_BIN_PROBES;
+        for (int id = gaps.head(Bins.bin(chunk)); id != 0 && probes-- > 0; id = gaps.next(id)) {
+            long size = gaps.size(id);
+            if (size >= chunk && size < bestSize && fits(id, chunk, alignment)) {
+                best = id;
+                bestSize = size;
+            }
+        }
+        return best;
+    }
+
+    /** The allocation path for alignments above 16: the first bin whose every gap fits, padding included. */
+    private long takeAligned(long chunk, long byteSize, long byteAlignment) {
+        int id = chunk >= Bins.LINEAR_LIMIT ? bestInPartialBin(chunk, byteAlignment) : 0;
+        if (id == 0) {
+            int bin = gaps.firstFrom(Bins.fitting(chunk + byteAlignment - GRANULE));
+            if (bin < 0) {
+                return -1;
+            }
+            id = gaps.head(bin);
+        }
+        return carveAligned(id, chunk, byteSize, byteAlignment);
+    }
+
+    /**
+     * Puts a block at the first {@code byteAlignment}-aligned offset of gap {@code id}, which must fit
+     * it. Padding below the block becomes a gap of its own, and so does what remains above it (keeping
+     * the gap's id).
+     */
+    private long carveAligned(int id, long chunk, long byteSize, long byteAlignment) {
+        long gapBase = gaps.base(id);
+        long below = word(gapBase - WORD); // a closed or foreign memory throws here, before any change
+        long gapAcme = gapBase + gaps.size(id);
+        long offset = alignUp(gapBase, byteAlignment);
+        long acme = offset + chunk;
+        long tag = offset | ALLOCATED;
+        if (acme < gapAcme) {
+            gaps.resize(memory, id, acme, gapAcme - acme);
             tag |= ABOVE_FREE;
         } else {
-            gaps.remove(memory, gapBase, gapSize);
-            tagOffset = gapAcme - WORD;
+            gaps.remove(id);
         }
-        if (padding >= MIN_CHUNK) {
-            gaps.insert(memory, gapBase, padding);
+        if (offset > gapBase) {
+            gaps.insert(memory, gapBase, offset - gapBase); // the chunk below keeps a gap above it
         } else {
-            setWord(gapBase - WORD, word(gapBase - WORD) & ~ABOVE_FREE);
+            setWord(gapBase - WORD, below & ~ABOVE_FREE);
         }
-        setWord(tagOffset, tag);
-        if (post != tagOffset) {
-            setWord(post, tagOffset | POINTER);
-        }
-        allocated(chunkBase, tagOffset + WORD, byteSize);
+        setWord(acme - WORD, tag);
+        allocated(chunk, byteSize);
         return offset;
     }
 
-    private void allocated(long chunkBase, long chunkAcme, long byteSize) {
-        chunkBytes += chunkAcme - chunkBase;
+    private void allocated(long chunk, long byteSize) {
+        chunkBytes += chunk;
         allocatedBytes += byteSize;
         totalAllocationCount++;
         totalAllocatedBytes += byteSize;
     }
 
     /**
-     * Finds the tag of the live block {@code (offset, byteSize)} and returns its offset, or throws.
-     * Changes nothing.
-     */
-    private long tagOf(String operation, long offset, long byteSize) {
-        long heapBase = soleHeapBase;
-        long heapAcme = soleHeapAcme;
-        if (offset < heapBase || offset >= heapAcme) { // not in the only heap, or there are several
-            int heap = heaps.find(offset);
-            if (heap < 0) {
-                throw rejected(operation, offset, byteSize, false);
-            }
-            heapBase = heaps.base(heap);
-            heapAcme = heaps.acme(heap);
-        }
-        long post = (offset + byteSize + (WORD - 1)) & ADDRESS_MASK;
-        if (Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) > 0 || post > heapAcme - WORD
-                || registry != null && registry.sizeOf(offset) != byteSize) {
-            throw rejected(operation, offset, byteSize, true);
-        }
-        long tagOffset = post;
-        long tag = word(post);
-        if (!Tag.isAllocated(tag)) {
-            tagOffset = tag - POINTER;
-            if (!Tag.isPointer(tag) || tagOffset <= post || tagOffset - post > MAX_TAG_DISTANCE
-                    || tagOffset > heapAcme - WORD) {
-                throw rejected(operation, offset, byteSize, true);
-            }
-            tag = word(tagOffset);
-        }
-        long base = tag & ADDRESS_MASK;
-        // A block starts less than MIN_CHUNK above its chunk's base (larger padding becomes a gap of its
-        // own), so an offset further in is an interior pointer, cheaply rejected even in default mode.
-        if ((tag & LIVE_MASK) != ALLOCATED || base > offset || offset - base >= MIN_CHUNK
-                || base < heapBase + WORD || tagOffset + WORD - base < MIN_CHUNK) {
-            throw rejected(operation, offset, byteSize, true);
-        }
-        return tagOffset;
-    }
-
-    /** Refreshes the bounds of the only heap, which spare {@link #tagOf} a search when there is one. */
-    private void heapsChanged() {
-        boolean one = heaps.count() == 1;
-        soleHeapBase = one ? heaps.base(0) : Long.MAX_VALUE;
-        soleHeapAcme = one ? heaps.acme(0) : Long.MIN_VALUE;
-    }
-
-    /**
      * Frees the chunk {@code [base, acme)} with tag {@code tag}, merging it with free neighbours; returns
      * the size of the gap it became part of.
      */
-    private long release(long base, long acme, long tag) {
-        chunkBytes -= acme - base;
+    long release(long base, long acme, long tag) {
         long below = word(base - WORD);
-        boolean belowFree = !Tag.isAllocated(below);
-        if (!belowFree) {
-            setWord(base - WORD, below | ABOVE_FREE);
-        }
+        chunkBytes -= acme - base;
         if (Tag.isAboveFree(tag)) {
-            // The gap above grows down over this chunk (and the gap below, if any): its node stays put.
-            long aboveSize = word(acme);
-            setWord(acme - WORD, NIL); // the tag is now inside a gap: a second free must not find it
+            // The gap above grows down over this chunk, or the gap below swallows both.
+            int above = Tag.gapId(word(acme));
+            long gapAcme = acme + gaps.size(above);
             long gapBase = base;
-            if (belowFree) {
-                gapBase = base - below;
-                gaps.remove(memory, gapBase, below);
+            setWord(acme - WORD, 0); // the tag is now inside a gap: a second free must not find it
+            if (Tag.isAllocated(below)) {
+                setWord(base - WORD, below | ABOVE_FREE);
+                gaps.resize(memory, above, base, gapAcme - base);
+            } else {
+                int lower = Tag.gapId(below);
+                gapBase = gaps.base(lower);
+                gaps.remove(above);
+                gaps.resize(memory, lower, gapBase, gapAcme - gapBase);
             }
-            gaps.replace(memory, acme, aboveSize, gapBase, acme + aboveSize - gapBase);
-            return acme + aboveSize - gapBase;
-        } else if (belowFree) {
-            gaps.replace(memory, base - below, below, base - below, acme - base + below);
-            return acme - base + below;
-        } else {
+            return gapAcme - gapBase;
+        } else if (Tag.isAllocated(below)) {
+            setWord(base - WORD, below | ABOVE_FREE);
             gaps.insert(memory, base, acme - base);
             return acme - base;
+        } else {
+            int lower = Tag.gapId(below);
+            long gapBase = gaps.base(lower);
+            gaps.resize(memory, lower, gapBase, acme - gapBase); // its top word overwrites the tag
+            return acme - gapBase;
         }
     }
 
-    /** Grows the live block whose tag is at {@code tagOffset} in place, if it can. */
-    private boolean growAt(long offset, long byteSize, long newByteSize, long tagOffset) {
-        long tag = word(tagOffset);
-        long base = tag & ADDRESS_MASK;
-        long acme = tagOffset + WORD;
-        long post = (offset + newByteSize + (WORD - 1)) & ADDRESS_MASK;
-        long needed = Math.max(post, base + (MIN_CHUNK - WORD)) + WORD;
-        if (needed <= acme) {
-            if (post != tagOffset) {
-                setWord(post, tagOffset | POINTER);
-            }
-        } else {
-            if (!Tag.isAboveFree(tag)) {
-                return false;
-            }
-            long aboveSize = word(acme);
-            long gapAcme = acme + aboveSize;
-            if (needed > gapAcme) {
-                return false;
-            }
-            setWord(tagOffset, NIL); // the old tag is now block memory: a free with the old size must fail
-            long newTagOffset;
-            if (gapAcme - needed >= MIN_CHUNK) {
-                gaps.replace(memory, acme, aboveSize, needed, gapAcme - needed);
-                newTagOffset = needed - WORD;
-                setWord(newTagOffset, base | ALLOCATED | ABOVE_FREE);
-            } else {
-                gaps.remove(memory, acme, aboveSize);
-                newTagOffset = gapAcme - WORD;
-                setWord(newTagOffset, base | ALLOCATED);
-            }
-            if (post != newTagOffset) {
-                setWord(post, newTagOffset | POINTER);
-            }
-            chunkBytes += newTagOffset + WORD - acme;
+    /** Grows the chunk {@code [base, base + chunk)} with tag {@code tag} in place to {@code newChunk}, if it can. */
+    private boolean growChunk(long base, long chunk, long newChunk, long tag) {
+        if (!Tag.isAboveFree(tag)) {
+            return false;
         }
-        resized(offset, byteSize, newByteSize);
+        long acme = base + chunk;
+        int above = Tag.gapId(word(acme));
+        long gapAcme = acme + gaps.size(above);
+        long newAcme = base + newChunk;
+        if (newAcme > gapAcme) {
+            return false;
+        }
+        setWord(acme - WORD, 0); // the old tag is now block memory: a free with the old size must fail
+        long newTag = base | ALLOCATED;
+        if (newAcme < gapAcme) {
+            gaps.resize(memory, above, newAcme, gapAcme - newAcme);
+            newTag |= ABOVE_FREE;
+        } else {
+            gaps.remove(above);
+        }
+        setWord(newAcme - WORD, newTag);
+        chunkBytes += newChunk - chunk;
         return true;
     }
 
-    /** Shrinks the live block whose tag is at {@code tagOffset} in place. */
-    private void shrinkAt(long offset, long byteSize, long newByteSize, long tagOffset) {
-        long tag = word(tagOffset);
-        long base = tag & ADDRESS_MASK;
-        long acme = tagOffset + WORD;
-        long post = (offset + newByteSize + (WORD - 1)) & ADDRESS_MASK;
-        long newTagOffset = Math.max(post, base + (MIN_CHUNK - WORD));
-        long gapBase = newTagOffset + WORD;
-        if (acme - gapBase >= MIN_CHUNK) {
-            setWord(tagOffset, NIL);
-            if (Tag.isAboveFree(tag)) {
-                long aboveSize = word(acme);
-                gaps.replace(memory, acme, aboveSize, gapBase, acme + aboveSize - gapBase);
-            } else {
-                gaps.insert(memory, gapBase, acme - gapBase);
-            }
-            setWord(newTagOffset, base | ALLOCATED | ABOVE_FREE);
-            if (post != newTagOffset) {
-                setWord(post, newTagOffset | POINTER);
-            }
-            chunkBytes -= acme - gapBase;
-        } else if (post != tagOffset) {
-            setWord(post, tagOffset | POINTER);
+    /** Shrinks the chunk {@code [base, base + chunk)} with tag {@code tag} to {@code newChunk}, freeing the tail. */
+    private void shrinkChunk(long base, long chunk, long newChunk, long tag) {
+        long acme = base + chunk;
+        long newAcme = base + newChunk;
+        if (Tag.isAboveFree(tag)) {
+            int above = Tag.gapId(word(acme));
+            gaps.resize(memory, above, newAcme, acme + gaps.size(above) - newAcme);
+            setWord(acme - WORD, 0); // the old tag is now inside the gap
+        } else {
+            gaps.insert(memory, newAcme, acme - newAcme); // its top word overwrites the old tag
         }
-        resized(offset, byteSize, newByteSize);
+        setWord(newAcme - WORD, base | ALLOCATED | ABOVE_FREE);
+        chunkBytes -= chunk - newChunk;
     }
 
     /**
@@ -1196,20 +1034,20 @@ public final class Talc implements TalcAllocator {
      * before an allocation may fail and before heaps are truncated or measured, so cached chunks never
      * strand memory.
      */
-    private void flushQuickBins() {
+    void flushQuickBins() {
         if (quick.isEmpty()) {
             return;
         }
-        word(heaps.base(0)); // a closed arena or another thread's segment throws here, before any chunk leaves its list
+        word(heaps.base(0) + WORD); // a closed arena or another thread's segment throws here, before any change
         for (int list = 0; list < quick.lists(); list++) {
             long chunk = QuickBins.sizeOfList(list);
-            for (long base = quick.take(list); base != NIL; ) {
-                long next = quick.next(memory, base); // read first: the release overwrites it
+            for (int i = quick.depth(list) - 1; i >= 0; i--) {
+                long base = quick.chunk(list, i);
                 long tagOffset = base + chunk - WORD;
                 chunkBytes += chunk; // release() takes it off again
                 release(base, base + chunk, word(tagOffset) & ~CACHED);
-                base = next;
             }
+            quick.clear(list);
         }
     }
 
@@ -1220,13 +1058,30 @@ public final class Talc implements TalcAllocator {
         }
     }
 
-    private long alignUp(long offset, long byteAlignment) {
-        return ((addressBase + offset + byteAlignment - 1) & -byteAlignment) - addressBase;
+    /** {@code offset} moved up to the next {@code alignment}-aligned address (alignment ≥ 16). */
+    long alignUp(long offset, long alignment) {
+        return ((addressBase + offset + alignment - 1) & -alignment) - addressBase;
     }
 
     // =============================================================================================
     // Cold paths: rejected calls and running out of memory.
     // =============================================================================================
+
+    /** The tag offset of block {@code (offset, byteSize)} when it is not plainly inside the only heap, or throws. */
+    private long tagOffsetInSomeHeap(String operation, long offset, long byteSize) {
+        if (Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) > 0) {
+            throw rejected(operation, offset, byteSize, true);
+        }
+        int heap = heaps.find(offset);
+        if (heap < 0) {
+            throw rejected(operation, offset, byteSize, false);
+        }
+        long tagOffset = offset + Tag.chunkSize(byteSize) - WORD;
+        if (offset < heaps.base(heap) + SENTINEL || tagOffset >= heaps.acme(heap)) {
+            throw rejected(operation, offset, byteSize, true);
+        }
+        return tagOffset;
+    }
 
     private IllegalArgumentException rejected(String operation, long offset, long byteSize, boolean inHeap) {
         String reason;
@@ -1245,8 +1100,8 @@ public final class Talc implements TalcAllocator {
     }
 
     /**
-     * The slow allocation path: validates the request, scans the partly-fitting bins, then asks the
-     * OomHandler for room as long as it makes some.
+     * The slow allocation path: validates the request, flushes the quick bins, searches the partly
+     * fitting bins, then asks the OomHandler for room as long as it makes some.
      */
     private long allocateSlow(long byteSize, long byteAlignment) {
         if (byteSize < 0 || byteAlignment <= 0 || (byteAlignment & (byteAlignment - 1)) != 0) {
@@ -1280,38 +1135,24 @@ public final class Talc implements TalcAllocator {
         return offset;
     }
 
-    /** Flushes the quick bins, then tries the surely-fitting bins and the partly-fitting ones. */
+    /** Flushes the quick bins, then looks at every gap that may fit, from the block's own size class up. */
     private long allocateAfterFlush(long byteSize, long byteAlignment) {
         flushQuickBins();
-        long offset = take(byteSize, byteAlignment);
-        return offset >= 0 ? offset : searchPartialBins(byteSize, byteAlignment);
-    }
-
-    /**
-     * Looks at every gap in the bins that may or may not fit the block (those below the first surely
-     * fitting bin, from the block's own size class up) and takes the first that does.
-     */
-    private long searchPartialBins(long byteSize, long byteAlignment) {
-        long chunk = chunkSize(byteSize);
-        long alignment = Math.max(byteAlignment, WORD);
-        int surelyFitting = Bins.fitting(Math.min(chunk + alignment - WORD, Long.MAX_VALUE & ADDRESS_MASK));
-        for (int bin = gaps.firstFrom(Bins.bin(chunk)); bin >= 0 && bin < surelyFitting; bin = gaps.firstFrom(bin + 1)) {
-            for (long gapAcme = gaps.head(bin); gapAcme != NIL; gapAcme = gaps.next(memory, gapAcme)) {
-                long gapSize = gaps.sizeBelow(memory, gapAcme);
-                long gap = gapAcme - gapSize;
-                if (fits(gap, gapSize, byteSize, alignment)) {
-                    return carve(gap, gapSize, byteSize, alignment);
+        long chunk = Tag.chunkSize(byteSize);
+        long alignment = Math.max(byteAlignment, GRANULE);
+        for (int bin = gaps.firstFrom(Bins.bin(chunk)); bin >= 0; bin = gaps.firstFrom(bin + 1)) {
+            for (int id = gaps.head(bin); id != 0; id = gaps.next(id)) {
+                if (fits(id, chunk, alignment)) {
+                    return carveAligned(id, chunk, byteSize, alignment);
                 }
             }
         }
         return -1;
     }
 
-    /** Whether the block fits the gap where the carving methods would place it. */
-    private boolean fits(long gapBase, long gapSize, long byteSize, long alignment) {
-        long offset = alignUp(gapBase, alignment);
-        long chunkBase = offset - gapBase >= MIN_CHUNK ? offset : gapBase;
-        long post = (offset + byteSize + (WORD - 1)) & ADDRESS_MASK;
-        return Math.max(post, chunkBase + (MIN_CHUNK - WORD)) + WORD <= gapBase + gapSize;
+    /** Whether a chunk of {@code chunk} bytes at the first {@code alignment}-aligned offset fits gap {@code id}. */
+    private boolean fits(int id, long chunk, long alignment) {
+        long base = gaps.base(id);
+        return alignUp(base, alignment) + chunk <= base + gaps.size(id);
     }
 }

@@ -3,28 +3,33 @@ package dev.talc;
 import java.util.Arrays;
 
 import static dev.talc.Tag.ADDRESS_MASK;
-import static dev.talc.Tag.FLAG_MASK;
+import static dev.talc.Tag.GRANULE;
 import static dev.talc.Tag.MIN_CHUNK;
+import static dev.talc.Tag.MIN_GAP;
 import static dev.talc.Tag.MIN_HEAP;
-import static dev.talc.Tag.NIL;
+import static dev.talc.Tag.SENTINEL;
 import static dev.talc.Tag.WORD;
 
 /**
  * The full invariant scan behind {@link Talc#verify()}.
  *
  * <h2>Design note</h2>
- * Three passes, each checking one family of invariants and naming the first one broken:
+ * Four passes, each checking one family of invariants and naming the first one broken:
  * <ol>
- * <li><b>bins</b>: every list is well linked (head.PREV = NIL, x.NEXT.PREV = x, no cycle), every gap in
- *     list b has {@code Bins.bin(size) = b}, bitmap bit b ⇔ list b non-empty, summary ⇔ bitmap words;</li>
- * <li><b>heaps</b>: sorted, disjoint, inside memory, word-aligned, at least {@link Tag#MIN_HEAP} bytes;
- *     each heap is walked from its acme down, chunk by chunk, by the top word of each chunk (a tag or a
- *     gap's SIZE). The walk must land exactly on {@code base + 8}, on a valid sentinel, so the chunks
- *     tile the heap: every byte in exactly one chunk. Gaps: SIZE equal at both ends, never adjacent,
- *     listed in their bin. Tags: valid flags, ABOVE_FREE ⇔ the chunk above is a gap;</li>
+ * <li><b>bins</b>: every list is well linked (head.prev = 0, x.next.prev = x, no cycle, no id twice),
+ *     every gap in list b has {@code Bins.bin(size) = b} and lies in a heap, bitmap bit b ⇔ list b
+ *     non-empty, summary ⇔ bitmap words;</li>
+ * <li><b>quick bins</b>: every cached chunk lies in a heap, once, tagged CACHED with its own base;</li>
+ * <li><b>heaps</b>: sorted, disjoint, inside memory, granule-aligned, at least {@link Tag#MIN_HEAP}
+ *     bytes; each heap is walked from its acme down, chunk by chunk, by the top word of each chunk (a tag,
+ *     or a gap word whose record gives the gap's base). The walk must land exactly on {@code base + 16},
+ *     below which the sentinel's tag holds the heap's base, so the chunks tile the heap: every byte in
+ *     exactly one chunk. Gaps: both boundary words name the gap, the record's bounds match, never
+ *     adjacent, listed in their bin. Tags: valid flags, granule-aligned bounds, ABOVE_FREE ⇔ the chunk
+ *     above is a gap, CACHED ⇔ the chunk is in a quick bin;</li>
  * <li><b>counters</b>: live count and chunk bytes, gap count, claimed and available bytes agree with
- *     the walk, every listed gap was found in a heap; in checked mode every registered block decodes to
- *     its own chunk and the registry's count and bytes match.</li>
+ *     the walk, every listed gap and cached chunk was found in a heap; in checked mode every registered
+ *     block's tag is where its size puts it, and the registry's count and bytes match.</li>
  * </ol>
  * Reads are bounds-checked against the heaps first, so a corrupted heap yields a named invariant, not
  * an {@link IndexOutOfBoundsException}.
@@ -34,7 +39,8 @@ final class Verifier {
     private final Gaps gaps;
     private final Heaps heaps;
 
-    private long[] listedGaps = new long[0];
+    /** By gap id: listed in a bin; found in a heap. */
+    private boolean[] listed = new boolean[0];
     private boolean[] found = new boolean[0];
     private long[] cachedChunks = new long[0];
     private boolean[] cachedFound = new boolean[0];
@@ -46,8 +52,8 @@ final class Verifier {
     }
 
     void verify() {
-        checkBins();
         checkHeapList();
+        checkBins();
         checkQuickBins();
         long liveChunks = 0;
         long chunkBytes = 0;
@@ -59,12 +65,12 @@ final class Verifier {
             long heapBase = heaps.base(h);
             long at = heaps.acme(h);
             boolean aboveIsGap = false;
-            while (at > heapBase + WORD) {
+            while (at > heapBase + SENTINEL) {
                 long top = talc.word(at - WORD);
                 long base;
                 if (Tag.isAllocated(top)) {
                     base = top & ADDRESS_MASK;
-                    if (base < heapBase + WORD || at - base < MIN_CHUNK) {
+                    if (base < heapBase + SENTINEL || at - base < MIN_CHUNK || !granuleAligned(base)) {
                         throw fail("tag-valid", "tagOffset=" + hex(at - WORD) + " tag=" + hex(top) + " heap=" + heaps.span(h));
                     }
                     if (Tag.isAboveFree(top) != aboveIsGap) {
@@ -85,39 +91,39 @@ final class Verifier {
                     }
                     aboveIsGap = false;
                 } else {
-                    long size = top;
-                    if (size < MIN_CHUNK || (size & FLAG_MASK) != 0 || size > at - heapBase - WORD) {
-                        throw fail("gap-size-valid", "gapAcme=" + hex(at) + " size=" + size + " heap=" + heaps.span(h));
+                    int id = Tag.gapId(top);
+                    if (!Tag.isGapWord(top) || id < 1 || id > gaps.usedIds() || !listed[id]) {
+                        throw fail("gap-listed", "gapAcme=" + hex(at) + " topWord=" + hex(top) + " heap=" + heaps.span(h));
                     }
-                    base = at - size;
-                    long lowSize = talc.word(base);
-                    if (lowSize != size) {
-                        throw fail("gap-sizes-equal", "gap=" + hex(base) + " lowSize=" + lowSize + " highSize=" + size);
+                    base = gaps.base(id);
+                    long size = gaps.size(id);
+                    if (base + size != at || size < MIN_GAP || base < heapBase + SENTINEL || found[id]) {
+                        throw fail("gap-record-matches", "gapAcme=" + hex(at) + " id=" + id + " recordBase=" + hex(base)
+                                + " recordSize=" + size + " heap=" + heaps.span(h));
+                    }
+                    if (talc.word(base) != top) {
+                        throw fail("gap-words-equal", "gap=" + hex(base) + " lowWord=" + hex(talc.word(base)) + " highWord=" + hex(top));
                     }
                     if (aboveIsGap) {
                         throw fail("no-adjacent-gaps", "gap=" + hex(base) + " gapAbove=" + hex(at));
                     }
-                    int index = Arrays.binarySearch(listedGaps, at);
-                    if (index < 0) {
-                        throw fail("gap-listed", "gap=" + hex(base) + " size=" + size + " bin=" + Bins.bin(size));
-                    }
-                    found[index] = true;
+                    found[id] = true;
                     gapCount++;
                     gapBytes += size;
                     aboveIsGap = true;
                 }
                 at = base;
             }
-            long sentinel = talc.word(heapBase);
-            if (at != heapBase + WORD || !Tag.isAllocated(sentinel) || (sentinel & ADDRESS_MASK) != heapBase
-                    || (sentinel & Tag.POINTER) != 0 || Tag.isAboveFree(sentinel) != aboveIsGap) {
+            long sentinel = talc.word(heapBase + WORD);
+            if (at != heapBase + SENTINEL || !Tag.isAllocated(sentinel) || (sentinel & ADDRESS_MASK) != heapBase
+                    || (sentinel & Tag.CACHED) != 0 || Tag.isAboveFree(sentinel) != aboveIsGap) {
                 throw fail("heap-tiled", "heap=" + heaps.span(h) + " walkEndedAt=" + hex(at) + " sentinel=" + hex(sentinel)
                         + " firstChunkIsGap=" + aboveIsGap);
             }
         }
-        for (int i = 0; i < listedGaps.length; i++) {
-            if (!found[i]) {
-                throw fail("listed-gap-in-heap", "gapAcme=" + hex(listedGaps[i]));
+        for (int id = 1; id < listed.length; id++) {
+            if (listed[id] && !found[id]) {
+                throw fail("listed-gap-in-heap", "id=" + id + " gap=" + hex(gaps.base(id)) + " size=" + gaps.size(id));
             }
         }
         for (int i = 0; i < cachedChunks.length; i++) {
@@ -140,68 +146,60 @@ final class Verifier {
         if (!gaps.summaryConsistent()) {
             throw fail("summary-matches-bitmap", "");
         }
-        long[] bases = new long[16];
-        int n = 0;
+        listed = new boolean[gaps.usedIds() + 1];
+        found = new boolean[listed.length];
+        long n = 0;
         for (int bin = 0; bin < Bins.COUNT; bin++) {
-            long head = gaps.head(bin);
-            if ((head != NIL) != gaps.bitSet(bin)) {
-                throw fail("bitmap-matches-bins", "bin=" + bin + " head=" + hex(head) + " bit=" + gaps.bitSet(bin));
+            int head = gaps.head(bin);
+            if ((head != 0) != gaps.bitSet(bin)) {
+                throw fail("bitmap-matches-bins", "bin=" + bin + " head=" + head + " bit=" + gaps.bitSet(bin));
             }
-            long prev = NIL;
-            for (long acme = head; acme != NIL; acme = gaps.next(talc.memory(), acme)) {
-                int heap = heaps.find(acme - 1);
-                if (heap < 0 || acme - MIN_CHUNK < heaps.base(heap) + WORD || (acme & FLAG_MASK) != 0) {
-                    throw fail("listed-gap-in-heap", "bin=" + bin + " gapAcme=" + hex(acme));
+            int prev = 0;
+            for (int id = head; id != 0; id = gaps.next(id)) {
+                if (id < 0 || id >= listed.length || listed[id]) {
+                    throw fail("gap-listed-once", "bin=" + bin + " id=" + id + " (a cycle, or in two lists?)");
                 }
-                if (gaps.prev(talc.memory(), acme) != prev) {
-                    throw fail("list-linked", "bin=" + bin + " gapAcme=" + hex(acme) + " prev="
-                            + hex(gaps.prev(talc.memory(), acme)) + " expectedPrev=" + hex(prev));
+                listed[id] = true;
+                if (gaps.prev(id) != prev) {
+                    throw fail("list-linked", "bin=" + bin + " id=" + id + " prev=" + gaps.prev(id) + " expectedPrev=" + prev);
                 }
-                long size = gaps.sizeBelow(talc.memory(), acme);
-                if (size < MIN_CHUNK || (size & FLAG_MASK) != 0 || Bins.bin(size) != bin
-                        || acme - size < heaps.base(heap) + WORD) {
-                    throw fail("gap-in-its-bin", "bin=" + bin + " gapAcme=" + hex(acme) + " size=" + size);
+                long base = gaps.base(id);
+                long size = gaps.size(id);
+                int heap = heaps.find(base);
+                if (heap < 0 || base < heaps.base(heap) + SENTINEL || size > heaps.acme(heap) - base
+                        || !granuleAligned(base) || !granuleAligned(base + size)) {
+                    throw fail("listed-gap-in-heap", "bin=" + bin + " id=" + id + " gap=" + hex(base) + " size=" + size);
                 }
-                if (n == bases.length) {
-                    bases = Arrays.copyOf(bases, n * 2);
+                if (size < MIN_GAP || (size & (GRANULE - 1)) != 0 || Bins.bin(size) != bin) {
+                    throw fail("gap-in-its-bin", "bin=" + bin + " id=" + id + " size=" + size);
                 }
-                bases[n++] = acme;
-                if (n > gaps.count()) {
-                    throw fail("gap-count", "listed>" + gaps.count() + " (a cycle?) bin=" + bin);
-                }
-                prev = acme;
+                n++;
+                prev = id;
             }
         }
         if (n != gaps.count()) {
             throw fail("gap-count", "listed=" + n + " counted=" + gaps.count());
         }
-        listedGaps = Arrays.copyOf(bases, n);
-        Arrays.sort(listedGaps);
-        for (int i = 1; i < n; i++) {
-            if (listedGaps[i] == listedGaps[i - 1]) {
-                throw fail("gap-listed-once", "gapAcme=" + hex(listedGaps[i]));
-            }
-        }
-        found = new boolean[n];
     }
 
-    /** Every quick-bin list: the recorded length, chunks of the list's size, tagged CACHED, in a heap. */
+    /** Every quick-bin stack: chunks of the stack's size, in a heap, once, tagged CACHED. */
     private void checkQuickBins() {
         QuickBins quick = talc.quickBins();
         long[] bases = new long[16];
         int n = 0;
         for (int list = 0; list < quick.lists(); list++) {
             long size = QuickBins.sizeOfList(list);
-            int length = 0;
-            for (long chunk = quick.headOfList(list); chunk != NIL; chunk = quick.next(talc.memory(), chunk)) {
+            if (quick.depth(list) > QuickBins.CAP || quick.depth(list) > 0 && size < MIN_CHUNK) {
+                throw fail("quick-bin-count", "size=" + size + " depth=" + quick.depth(list));
+            }
+            for (int i = 0; i < quick.depth(list); i++) {
+                long chunk = quick.chunk(list, i);
                 int heap = heaps.find(chunk);
-                if (heap < 0 || chunk + size > heaps.acme(heap) || (chunk & FLAG_MASK) != 0
-                        || ++length > quick.countOfList(list)) {
-                    throw fail("quick-bin-linked", "size=" + size + " chunk=" + hex(chunk) + " length=" + length
-                            + " counted=" + quick.countOfList(list));
+                if (heap < 0 || chunk < heaps.base(heap) + SENTINEL || chunk + size > heaps.acme(heap) || !granuleAligned(chunk)) {
+                    throw fail("quick-bin-in-heap", "size=" + size + " chunk=" + hex(chunk));
                 }
                 long tag = talc.word(chunk + size - WORD);
-                if ((tag & Tag.LIVE_MASK) != Tag.LIVE_MASK || (tag & ADDRESS_MASK) != chunk) {
+                if ((tag & (Tag.ALLOCATED | Tag.CACHED)) != (Tag.ALLOCATED | Tag.CACHED) || (tag & ADDRESS_MASK) != chunk) {
                     throw fail("quick-bin-tagged", "size=" + size + " chunk=" + hex(chunk) + " tag=" + hex(tag));
                 }
                 if (n == bases.length) {
@@ -209,12 +207,14 @@ final class Verifier {
                 }
                 bases[n++] = chunk;
             }
-            if (length != quick.countOfList(list) || length > QuickBins.CAP) {
-                throw fail("quick-bin-count", "size=" + size + " length=" + length + " counted=" + quick.countOfList(list));
-            }
         }
         cachedChunks = Arrays.copyOf(bases, n);
         Arrays.sort(cachedChunks);
+        for (int i = 1; i < n; i++) {
+            if (cachedChunks[i] == cachedChunks[i - 1]) {
+                throw fail("quick-bin-once", "chunk=" + hex(cachedChunks[i]));
+            }
+        }
         cachedFound = new boolean[n];
     }
 
@@ -223,7 +223,7 @@ final class Verifier {
         for (int h = 0; h < heaps.count(); h++) {
             long base = heaps.base(h);
             long acme = heaps.acme(h);
-            if (base < 0 || acme > memoryBytes || acme - base < MIN_HEAP || ((base | acme) & FLAG_MASK) != 0
+            if (base < 0 || acme > memoryBytes || acme - base < MIN_HEAP || !granuleAligned(base) || !granuleAligned(acme)
                     || (h > 0 && heaps.acme(h - 1) > base)) {
                 throw fail("heaps-sorted-disjoint-aligned", "heap=" + heaps.span(h) + " heaps=" + heaps.list());
             }
@@ -256,40 +256,22 @@ final class Verifier {
             throw fail("registry-counters", "registered=" + registry.count() + " chunks=" + liveChunks
                     + " registeredBytes=" + registry.totalBytes() + " allocatedBytes=" + stats.allocatedBytes());
         }
-        long[] tags = new long[registry.count()];
-        int[] n = {0};
         registry.forEach((offset, byteSize) -> {
-            tags[n[0]++] = tagOfRegistered(offset, byteSize);
+            long tagOffset = offset + Tag.chunkSize(byteSize) - WORD;
+            int heap = heaps.find(offset);
+            if (heap < 0 || offset < heaps.base(heap) + SENTINEL || tagOffset >= heaps.acme(heap)) {
+                throw fail("registered-block-in-heap", "offset=" + hex(offset) + " byteSize=" + byteSize);
+            }
+            long tag = talc.word(tagOffset);
+            if ((tag & ~Tag.ABOVE_FREE) != (offset | Tag.ALLOCATED)) {
+                throw fail("registered-block-tagged", "offset=" + hex(offset) + " byteSize=" + byteSize + " tag=" + hex(tag));
+            }
             return 0;
         });
-        Arrays.sort(tags);
-        for (int i = 1; i < tags.length; i++) {
-            if (tags[i] == tags[i - 1]) {
-                throw fail("one-block-per-chunk", "tagOffset=" + hex(tags[i]));
-            }
-        }
     }
 
-    private long tagOfRegistered(long offset, long byteSize) {
-        long post = Tag.alignUp(offset + byteSize);
-        int heap = heaps.find(offset);
-        if (heap < 0 || post > heaps.acme(heap) - WORD) {
-            throw fail("registered-block-in-heap", "offset=" + hex(offset) + " byteSize=" + byteSize);
-        }
-        long tagOffset = post;
-        long tag = talc.word(post);
-        if (!Tag.isAllocated(tag)) {
-            tagOffset = tag - Tag.POINTER;
-            if (!Tag.isPointer(tag) || tagOffset <= post || tagOffset - post > Tag.MAX_TAG_DISTANCE
-                    || tagOffset > heaps.acme(heap) - WORD || !Tag.isAllocated(tag = talc.word(tagOffset))) {
-                throw fail("registered-block-tagged", "offset=" + hex(offset) + " byteSize=" + byteSize
-                        + " wordAtPost=" + hex(talc.word(post)));
-            }
-        }
-        if ((tag & ADDRESS_MASK) > offset || offset - (tag & ADDRESS_MASK) >= MIN_CHUNK) {
-            throw fail("registered-block-in-chunk", "offset=" + hex(offset) + " chunkBase=" + hex(tag & ADDRESS_MASK));
-        }
-        return tagOffset;
+    private boolean granuleAligned(long offset) {
+        return ((talc.addressBase() + offset) & (GRANULE - 1)) == 0;
     }
 
     private static IllegalStateException fail(String invariant, String detail) {

@@ -56,7 +56,7 @@ abstract class AllocatorContractTest extends Fixtures.FreshMemory {
         TalcStats stats = allocator.stats();
         assertEquals(0, stats.allocationCount(), stats::toString);
         assertEquals(0, stats.allocatedBytes(), stats::toString);
-        assertEquals(stats.claimedBytes() - 8L * stats.heapCount(), stats.availableBytes(), stats::toString);
+        assertEquals(stats.claimedBytes() - Tag.SENTINEL * stats.heapCount(), stats.availableBytes(), stats::toString);
         assertEquals(stats.totalAllocationCount(), stats.totalFreeCount(), stats::toString);
         allocator.verify();
     }
@@ -74,7 +74,7 @@ abstract class AllocatorContractTest extends Fixtures.FreshMemory {
         assertSame(memory, allocator.memory());
         TalcStats stats = allocator.stats();
         assertEquals(MEMORY_BYTES, stats.claimedBytes());
-        assertEquals(MEMORY_BYTES - 8L * stats.heapCount(), stats.availableBytes());
+        assertEquals(MEMORY_BYTES - Tag.SENTINEL * stats.heapCount(), stats.availableBytes());
         assertAllFree();
     }
 

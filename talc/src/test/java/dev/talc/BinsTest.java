@@ -12,36 +12,39 @@ import static org.junit.jupiter.api.Assertions.fail;
 class BinsTest {
     /** Exhaustive range: every chunk size up to 4 MiB. */
     private static final long EXHAUSTIVE_LIMIT = 4L << 20;
-    /** The largest size a chunk can have (a multiple of 8). */
-    private static final long MAX_SIZE = Long.MAX_VALUE & Tag.ADDRESS_MASK;
+    /** The largest size a chunk can have (a multiple of 16). */
+    private static final long MAX_SIZE = Long.MAX_VALUE & -Tag.GRANULE;
 
     @Test
     void shouldMatchTheWorkedExample() {
-        assertEquals(67, Bins.bin(1000));
-        assertEquals(960, Bins.lowerBound(67));
-        assertEquals(1024, Bins.lowerBound(68));
-        assertEquals(68, Bins.fitting(1000));
+        assertEquals(70, Bins.bin(2000));
+        assertEquals(1920, Bins.lowerBound(70));
+        assertEquals(2048, Bins.lowerBound(71));
+        assertEquals(71, Bins.fitting(2000));
     }
 
     @Test
     void shouldGiveSmallSizesOneBinEach() {
-        assertEquals(60, Bins.LINEAR_BINS);
-        for (long size = 32; size < 512; size += 8) {
-            assertEquals((int) (size / 8 - 4), Bins.bin(size), "size " + size);
+        assertEquals(63, Bins.LINEAR_BINS);
+        for (long size = 16; size < 1024; size += 16) {
+            assertEquals((int) (size / 16 - 1), Bins.bin(size), "size " + size);
             assertEquals(size, Bins.lowerBound(Bins.bin(size)), "size " + size);
-            assertEquals(Bins.bin(size), Bins.fitting(size), "an exact bin fits exactly: size " + size);
+            if (size >= Tag.MIN_CHUNK) {
+                assertEquals(Bins.bin(size), Bins.fitting(size), "an exact bin fits exactly: size " + size);
+            }
         }
-        assertEquals(0, Bins.bin(Tag.MIN_CHUNK));
-        assertEquals(59, Bins.bin(504));
-        assertEquals(60, Bins.bin(512));
+        assertEquals(0, Bins.bin(Tag.MIN_GAP));
+        assertEquals(1, Bins.bin(Tag.MIN_CHUNK));
+        assertEquals(62, Bins.bin(1008));
+        assertEquals(63, Bins.bin(1024));
     }
 
     @Test
     void shouldSplitEveryPowerOfTwoIntoEightBins() {
-        for (int e = 9; e < 63; e++) {
+        for (int e = 10; e < 63; e++) {
             long power = 1L << e;
             int first = Bins.bin(power);
-            assertEquals(60 + 8 * (e - 9), first, "2^" + e);
+            assertEquals(63 + 8 * (e - 10), first, "2^" + e);
             for (int i = 0; i < 8; i++) {
                 assertEquals(power + i * (power / 8), Bins.lowerBound(first + i), "2^" + e + " bin +" + i);
             }
@@ -51,7 +54,7 @@ class BinsTest {
     @Test
     void shouldCountEveryBinA63BitSizeMapsTo() {
         assertEquals(Bins.bin(MAX_SIZE) + 1, Bins.COUNT);
-        assertEquals(492, Bins.COUNT, "bins 0..491 as the class doc draws them");
+        assertEquals(487, Bins.COUNT, "bins 0..486 as the class doc draws them");
         assertEquals(Bins.COUNT - 1, Bins.bin(MAX_SIZE));
         assertEquals(Bins.COUNT - 1, Bins.bin(Bins.lowerBound(Bins.COUNT - 1)));
     }
@@ -59,10 +62,10 @@ class BinsTest {
     @Test
     void shouldBeMonotonicAndBoundedOverEverySizeUpToMebibytes() {
         int previous = Bins.bin(Tag.MIN_CHUNK);
-        for (long size = Tag.MIN_CHUNK; size <= EXHAUSTIVE_LIMIT; size += Tag.WORD) {
+        for (long size = Tag.MIN_CHUNK; size <= EXHAUSTIVE_LIMIT; size += Tag.GRANULE) {
             int bin = Bins.bin(size);
             if (bin < previous || bin > previous + 1) {
-                fail("bin(" + size + ")=" + bin + " after bin(" + (size - 8) + ")=" + previous);
+                fail("bin(" + size + ")=" + bin + " after bin(" + (size - 16) + ")=" + previous);
             }
             previous = bin;
             checkBounds(size);
@@ -75,7 +78,7 @@ class BinsTest {
         long[] sizes = new long[200_000];
         for (int i = 0; i < sizes.length; i++) {
             int e = random.nextInt(5, 63);
-            long size = random.nextLong(1L << e, e == 62 ? MAX_SIZE : 1L << (e + 1)) & Tag.ADDRESS_MASK;
+            long size = random.nextLong(1L << e, e == 62 ? MAX_SIZE : 1L << (e + 1)) & -Tag.GRANULE;
             sizes[i] = Math.max(size, Tag.MIN_CHUNK);
         }
         java.util.Arrays.sort(sizes);
@@ -88,8 +91,8 @@ class BinsTest {
         }
         for (int e = 5; e < 63; e++) {
             long power = 1L << e;
-            for (long size : new long[] {power - 8, power, power + 8, power + power / 8 - 8, power + power / 8}) {
-                if (size >= Tag.MIN_CHUNK && size % Tag.WORD == 0) {
+            for (long size : new long[] {power - 16, power, power + 16, power + power / 8 - 16, power + power / 8}) {
+                if (size >= Tag.MIN_CHUNK && size % Tag.GRANULE == 0) {
                     checkBounds(size);
                 }
             }
@@ -104,9 +107,9 @@ class BinsTest {
             long lower = Bins.lowerBound(bin);
             assertEquals(bin, Bins.bin(lower), "bin " + bin + " lowerBound " + lower);
             if (bin > 0) {
-                assertEquals(bin - 1, Bins.bin(lower - Tag.WORD), "the size just below bin " + bin);
+                assertEquals(bin - 1, Bins.bin(lower - Tag.GRANULE), "the size just below bin " + bin);
             }
-            assertEquals(0, lower % Tag.WORD, "bin bounds are whole words");
+            assertEquals(0, lower % Tag.GRANULE, "bin bounds are whole granules");
         }
     }
 

@@ -97,11 +97,11 @@ class ConcurrentStressTest {
             TalcStats stats = talc.stats();
             assertEquals(0, stats.allocationCount(), stats::toString);
             assertEquals(0, stats.allocatedBytes(), stats::toString);
-            assertEquals(stats.claimedBytes() - 8L * stats.heapCount(), stats.availableBytes(), stats::toString);
+            assertEquals(stats.claimedBytes() - Tag.SENTINEL * stats.heapCount(), stats.availableBytes(), stats::toString);
             // the whole memory (all but one sentinel word per heap) can be had again in one block
-            long whole = talc.tryAllocate(memory.byteSize() - 8L * stats.heapCount() - 64, 8);
+            long whole = talc.tryAllocate(memory.byteSize() - Tag.SENTINEL * stats.heapCount() - 64, 8);
             assertTrue(whole >= 0, () -> "free memory stranded across shards: " + talc.stats());
-            talc.free(whole, memory.byteSize() - 8L * stats.heapCount() - 64);
+            talc.free(whole, memory.byteSize() - Tag.SENTINEL * stats.heapCount() - 64);
             talc.verify();
         }
     }

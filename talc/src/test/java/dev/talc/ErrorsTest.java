@@ -153,8 +153,8 @@ class ErrorsTest extends Fixtures.FreshMemory {
         long c = talc.tryAllocate(1500, 8);
         long d = talc.tryAllocate(1500, 8);
         live.add(Fixtures.fill(memory, d, 1500, (byte) 0x6D));
-        assertEquals(a + 1512, b, "a, b, c, d are neighbours");
-        assertEquals(b + 1512, c);
+        assertEquals(a + Tag.chunkSize(1500), b, "a, b, c, d are neighbours");
+        assertEquals(b + Tag.chunkSize(1500), c);
         talc.free(a, 1500);
         talc.free(c, 1500);
         long gaps = talc.stats().gapCount();

@@ -90,4 +90,24 @@ final class Fixtures {
                 () -> "offset=0x" + Long.toHexString(offset) + " address=0x"
                         + Long.toHexString(memory.address() + offset) + " not aligned to " + alignment);
     }
+
+    /** The heap {@code claim(span)} makes: {@code span} trimmed inward to whole 16-byte granules of the address. */
+    static Span granulesInward(MemorySegment memory, Span span) {
+        long base = alignUp(memory, span.base());
+        long acme = alignDown(memory, span.acme());
+        return base < acme ? new Span(base, acme) : Span.empty();
+    }
+
+    /** {@code span} widened to whole 16-byte granules of the address, as {@code truncate} widens its target. */
+    static Span granulesOutward(MemorySegment memory, Span span) {
+        return new Span(alignDown(memory, span.base()), alignUp(memory, span.acme()));
+    }
+
+    private static long alignUp(MemorySegment memory, long offset) {
+        return ((memory.address() + offset + Tag.GRANULE - 1) & -Tag.GRANULE) - memory.address();
+    }
+
+    private static long alignDown(MemorySegment memory, long offset) {
+        return ((memory.address() + offset) & -Tag.GRANULE) - memory.address();
+    }
 }

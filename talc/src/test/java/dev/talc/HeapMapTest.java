@@ -120,7 +120,7 @@ class HeapMapTest {
         HeapMap map = HeapMap.of(Talc.over(MemorySegment.ofArray(new long[64])));
         assertThrows(IllegalArgumentException.class, () -> map.toText(0));
         assertThrows(IllegalArgumentException.class, () -> map.toText(10, 0));
-        assertEquals("HeapMap[heaps=1, allocated=0B/0, free=504B/1, cached=0B/0, metadata=8B/1]", map.toString());
+        assertEquals("HeapMap[heaps=1, allocated=0B/0, free=496B/1, cached=0B/0, metadata=16B/1]", map.toString());
     }
 
     private static int count(String text, String part) {

@@ -291,12 +291,12 @@ class MisuseTest {
         try (Fixture f = new Fixture(checked, false)) {
             Span heap = f.talc.claim(new Span(8192, 16384));
             f.allocate(1000, 8);
-            for (Span span : List.of(heap, new Span(0, 8200), new Span(16376, 20000), new Span(9000, 10000),
-                    new Span(0, MEMORY), new Span(8000, 8192 + 48))) {
+            for (Span span : List.of(heap, new Span(0, heap.base() + 8), new Span(heap.acme() - 8, 20000),
+                    new Span(9000, 10000), new Span(0, MEMORY), new Span(heap.base() - 192, heap.base() + 48))) {
                 f.assertRejected("reason=overlaps-heap", () -> f.talc.claim(span));
             }
-            // trimmed to whole words first: [8100, 8201) becomes [8104, 8200), which still overlaps
-            f.assertRejected("reason=overlaps-heap", () -> f.talc.claim(new Span(8100, 8201)));
+            // checked as asked, before trimming: a span reaching 1 byte into the heap is rejected
+            f.assertRejected("reason=overlaps-heap", () -> f.talc.claim(new Span(heap.base() - 100, heap.base() + 1)));
         }
     }
 

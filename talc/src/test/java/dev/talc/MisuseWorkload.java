@@ -373,30 +373,28 @@ final class MisuseWorkload {
     /**
      * The class of a second call on the freed block {@code f}, from where it is now: outside every heap
      * (released, or never a heap since), cached in a quick bin, merged into a larger gap, or a gap of
-     * its own. Reads the words a free would read (by the chunk layout in {@link Tag}).
+     * its own. Reads the word a free would read (by the chunk layout in {@link Tag}).
      */
     private MisuseClass classify(TalcWorkload.Freed f) {
         if (talc.heapList().find(f.offset()) < 0) {
             boolean released = w.released.stream().anyMatch(s -> s.contains(f.offset()));
             return released ? MisuseClass.RELEASED_HEAP : MisuseClass.OUTSIDE_HEAPS;
         }
-        long post = Tag.alignUp(f.offset() + f.size());
-        if (post + 8 > w.memoryBytes) {
+        long tagOffset = f.offset() + Tag.chunkSize(f.size()) - Tag.WORD;
+        if (tagOffset + 8 > w.memoryBytes) {
             return MisuseClass.OUTSIDE_HEAPS;
         }
-        long tagOffset = post;
-        long tag = talc.word(post);
-        if (Tag.isPointer(tag) && tag - Tag.POINTER > post && tag - Tag.POINTER <= post + Tag.MAX_TAG_DISTANCE
-                && tag - Tag.POINTER + 8 <= w.memoryBytes) {
-            tagOffset = tag - Tag.POINTER;
-            tag = talc.word(tagOffset);
-        }
-        if ((tag & Tag.LIVE_MASK) == Tag.LIVE_MASK) {
+        long tag = talc.word(tagOffset);
+        if ((tag & (Tag.ALLOCATED | Tag.CACHED)) == (Tag.ALLOCATED | Tag.CACHED)) {
             return MisuseClass.DOUBLE_FREE_QUICK_BIN;
         }
-        // Freed into a gap: its tag became NIL (merged with the gap above) or a SIZE word; a SIZE larger
-        // than the chunk could be (from 24 bytes below the block to the tag) means it merged with the gap below.
-        boolean merged = tag == Tag.NIL || ((tag & Tag.FLAG_MASK) == 0 && tag > tagOffset + 8 - (f.offset() - 24));
+        // Freed into a gap: its tag was cleared (merged with the gap above) or became a gap word; a gap
+        // reaching past the chunk, or a stale word of a gap that has since grown, means it merged.
+        Gaps gaps = talc.gaps();
+        int id = Tag.gapId(tag);
+        boolean ownGap = Tag.isGapWord(tag) && id >= 1 && id <= gaps.usedIds() && gaps.base(id) == f.offset()
+                && gaps.base(id) + gaps.size(id) == tagOffset + Tag.WORD;
+        boolean merged = !ownGap;
         return merged ? MisuseClass.DOUBLE_FREE_COALESCED : MisuseClass.DOUBLE_FREE;
     }
 

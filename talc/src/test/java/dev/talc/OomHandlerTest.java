@@ -318,7 +318,7 @@ class OomHandlerTest extends Fixtures.FreshMemory {
         });
         talc.claim(new Span(0, 64));
         long block = talc.tryAllocate(2000, 8);
-        assertEquals(8, block);
+        assertEquals(16, block);
         assertEquals(8, calls.get());
         talc.verify();
     }

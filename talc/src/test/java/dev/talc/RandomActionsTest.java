@@ -105,7 +105,7 @@ class RandomActionsTest {
             TalcStats stats = talc.stats();
             assertEquals(0, stats.allocationCount());
             assertEquals(0, stats.allocatedBytes());
-            assertEquals(stats.claimedBytes() - 8L * stats.heapCount(), stats.availableBytes());
+            assertEquals(stats.claimedBytes() - Tag.SENTINEL * stats.heapCount(), stats.availableBytes());
             for (Span heap : talc.heaps()) {
                 assertTrue(talc.allocatedSpan(heap).isEmpty(), () -> "live memory left in " + heap);
             }
@@ -213,10 +213,11 @@ class RandomActionsTest {
             long base = random.nextLong(0, memoryBytes - 64);
             long acme = Math.min(memoryBytes, base + random.nextLong(32, memoryBytes / 8));
             Span span = new Span(base, acme);
-            boolean free = talc.heaps().stream().noneMatch(h -> h.overlaps(span.wordAlignInward()));
-            if (free && span.wordAlignInward().size() >= 32) {
+            Span inward = Fixtures.granulesInward(talc.memory(), span);
+            boolean free = talc.heaps().stream().noneMatch(h -> h.overlaps(span));
+            if (free && inward.size() >= Tag.MIN_HEAP) {
                 Span heap = talc.claim(span);
-                assertEquals(span.wordAlignInward(), heap);
+                assertEquals(inward, heap);
                 assertTrue(talc.heaps().contains(heap));
             }
         }

@@ -37,7 +37,7 @@ class RoutesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {40, 4096, 100_000, 1 << 20, 64L << 20, (64L << 20) + 24, 200_000_008})
+    @ValueSource(longs = {48, 4096, 100_000, 1 << 20, 64L << 20, (64L << 20) + 24, 200_000_008})
     void tableAgreesWithSearchEverywhere(long memoryBytes) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment memory = arena.allocate(memoryBytes, 4096);

@@ -166,7 +166,7 @@ class SoakTest {
 
         void finish() {
             TalcStats stats = freeAll();
-            assertEquals(stats.claimedBytes() - 8L * stats.heapCount(), stats.availableBytes());
+            assertEquals(stats.claimedBytes() - Tag.SENTINEL * stats.heapCount(), stats.availableBytes());
         }
     }
 }

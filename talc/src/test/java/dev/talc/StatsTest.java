@@ -42,63 +42,63 @@ class StatsTest extends Fixtures.FreshMemory {
     void shouldCountExactlyThroughAScriptedSequence() {
         expect("fresh", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         Span heap = talc.claim(new Span(0, 8192));
-        expect("claimed", 0, 0, 8184, 8192, 1, 1, 8184, 0, 0, 0, 1, 8192);
+        expect("claimed", 0, 0, 8176, 8192, 1, 1, 8176, 0, 0, 0, 1, 8192);
 
-        long a = talc.tryAllocate(100, 8);   // chunk [8, 120)
-        assertEquals(8, a);
-        expect("a", 1, 100, 8072, 8192, 1, 1, 8072, 1, 100, 0, 1, 8192);
-        long b = talc.tryAllocate(2000, 8);  // chunk [120, 2128)
-        assertEquals(120, b);
-        expect("b", 2, 2100, 6064, 8192, 1, 1, 6064, 2, 2100, 0, 1, 8192);
-        long c = talc.tryAllocate(0, 1);     // chunk [2128, 2160)
-        assertEquals(2128, c);
-        expect("c", 3, 2100, 6032, 8192, 1, 1, 6032, 3, 2100, 0, 1, 8192);
-        long d = talc.tryAllocate(300, 256); // gap [2160, 2304), chunk [2304, 2616), gap [2616, 8192)
+        long a = talc.tryAllocate(100, 8);   // chunk [16, 128)
+        assertEquals(16, a);
+        expect("a", 1, 100, 8064, 8192, 1, 1, 8064, 1, 100, 0, 1, 8192);
+        long b = talc.tryAllocate(2000, 8);  // chunk [128, 2144)
+        assertEquals(128, b);
+        expect("b", 2, 2100, 6048, 8192, 1, 1, 6048, 2, 2100, 0, 1, 8192);
+        long c = talc.tryAllocate(0, 1);     // chunk [2144, 2176)
+        assertEquals(2144, c);
+        expect("c", 3, 2100, 6016, 8192, 1, 1, 6016, 3, 2100, 0, 1, 8192);
+        long d = talc.tryAllocate(300, 256); // gap [2176, 2304), chunk [2304, 2624), gap [2624, 8192)
         assertEquals(2304, d);
-        expect("d", 4, 2400, 5720, 8192, 1, 2, 5576, 4, 2400, 0, 1, 8192);
+        expect("d", 4, 2400, 5696, 8192, 1, 2, 5568, 4, 2400, 0, 1, 8192);
 
         talc.free(a, 100);                   // cached: available, one more fragment, not the largest gap
-        expect("free a", 3, 2300, 5832, 8192, 1, 3, 5576, 4, 2400, 1, 1, 8192);
-        talc.free(b, 2000);                  // a new gap [120, 2128): a is cached, so it does not merge
-        expect("free b", 2, 300, 7840, 8192, 1, 4, 5576, 4, 2400, 2, 1, 8192);
+        expect("free a", 3, 2300, 5808, 8192, 1, 3, 5568, 4, 2400, 1, 1, 8192);
+        talc.free(b, 2000);                  // a new gap [128, 2144): a is cached, so it does not merge
+        expect("free b", 2, 300, 7824, 8192, 1, 4, 5568, 4, 2400, 2, 1, 8192);
 
         assertTrue(talc.tryGrowInPlace(d, 300, 5000)); // chunk [2304, 7312), gap [7312, 8192)
-        expect("grow d", 2, 5000, 3144, 8192, 1, 4, 2008, 4, 2400, 2, 1, 8192);
-        assertEquals(c, talc.tryReallocate(c, 0, 1, 50)); // in place: chunk [2128, 2192), gap [2192, 2304)
-        expect("grow c", 2, 5050, 3112, 8192, 1, 4, 2008, 4, 2400, 2, 1, 8192);
+        expect("grow d", 2, 5000, 3136, 8192, 1, 4, 2016, 4, 2400, 2, 1, 8192);
+        assertEquals(c, talc.tryReallocate(c, 0, 1, 50)); // in place: chunk [2144, 2208), gap [2208, 2304)
+        expect("grow c", 2, 5050, 3104, 8192, 1, 4, 2016, 4, 2400, 2, 1, 8192);
 
-        assertEquals(-1, talc.tryAllocate(10_000, 8)); // flushes the quick bins: a merges into [8, 2128)
-        expect("failed", 2, 5050, 3112, 8192, 1, 3, 2120, 4, 2400, 2, 1, 8192);
+        assertEquals(-1, talc.tryAllocate(10_000, 8)); // flushes the quick bins: a merges into [16, 2144)
+        expect("failed", 2, 5050, 3104, 8192, 1, 3, 2128, 4, 2400, 2, 1, 8192);
 
-        talc.free(d, 5000);                  // merges with both neighbours: gap [2192, 8192)
-        expect("free d", 1, 50, 8120, 8192, 1, 2, 6000, 4, 2400, 3, 1, 8192);
-        talc.free(c, 50);                    // gaps on both sides: merges into one gap [8, 8192)
-        expect("free c", 0, 0, 8184, 8192, 1, 1, 8184, 4, 2400, 4, 1, 8192);
+        talc.free(d, 5000);                  // merges with both neighbours: gap [2208, 8192)
+        expect("free d", 1, 50, 8112, 8192, 1, 2, 5984, 4, 2400, 3, 1, 8192);
+        talc.free(c, 50);                    // gaps on both sides: merges into one gap [16, 8192)
+        expect("free c", 0, 0, 8176, 8192, 1, 1, 8176, 4, 2400, 4, 1, 8192);
         assertEquals(Span.empty(), talc.allocatedSpan(heap)); // flushes: one gap again
-        expect("flushed", 0, 0, 8184, 8192, 1, 1, 8184, 4, 2400, 4, 1, 8192);
+        expect("flushed", 0, 0, 8176, 8192, 1, 1, 8176, 4, 2400, 4, 1, 8192);
 
         long moved = talc.tryAllocate(3000, 8);
         long other = talc.tryAllocate(10, 8);
         long e = talc.tryReallocate(moved, 3000, 8, 4000); // cannot grow past `other`: moves (one more allocation)
         assertTrue(e != moved);
-        // moved: chunk [8, 3016) freed into a gap; other [3016, 3048); e [3048, 7056); gap [7056, 8192)
-        assertEquals(3048, e);
-        expect("moved", 2, 4010, 3008 + 1136, 8192, 1, 2, 3008, 7, 9410, 5, 1, 8192);
+        // moved: chunk [16, 3024) freed into a gap; other [3024, 3056); e [3056, 7072); gap [7072, 8192)
+        assertEquals(3056, e);
+        expect("moved", 2, 4010, 3008 + 1120, 8192, 1, 2, 3008, 7, 9410, 5, 1, 8192);
 
         Span extended = talc.extend(heap, new Span(0, 16384));
-        expect("extended", 2, 4010, 4144 + 8192, 16384, 1, 2, 1136 + 8192, 7, 9410, 5, 1, 16384);
+        expect("extended", 2, 4010, 4128 + 8192, 16384, 1, 2, 1120 + 8192, 7, 9410, 5, 1, 16384);
         Span second = talc.claim(new Span(20_000, 24_000));
-        expect("second heap", 2, 4010, 4144 + 8192 + 3992, 20384, 2, 3, 9328, 7, 9410, 5, 2, 20384);
+        expect("second heap", 2, 4010, 4128 + 8192 + 3984, 20384, 2, 3, 9312, 7, 9410, 5, 2, 20384);
         assertEquals(Span.empty(), talc.truncate(second, Span.empty()));
-        expect("released", 2, 4010, 4144 + 8192, 16384, 1, 2, 9328, 7, 9410, 5, 2, 20384);
+        expect("released", 2, 4010, 4128 + 8192, 16384, 1, 2, 9312, 7, 9410, 5, 2, 20384);
 
         talc.free(e, 4000);
         talc.free(other, 10);
         TalcStats end = talc.stats();
         assertEquals(0, end.allocationCount());
         assertEquals(0, end.allocatedBytes());
-        assertEquals(end.claimedBytes() - 8, end.availableBytes());
-        assertEquals(8, end.overheadBytes(), "only the sentinel");
+        assertEquals(end.claimedBytes() - 16, end.availableBytes());
+        assertEquals(16, end.overheadBytes(), "only the sentinel");
         assertEquals(end.totalAllocationCount(), end.totalFreeCount());
         talc.verify();
         assertEquals(extended, talc.heaps().getFirst());
@@ -122,7 +122,7 @@ class StatsTest extends Fixtures.FreshMemory {
         }
         TalcStats live = talc.stats();
         assertEquals(live.claimedBytes() - live.availableBytes() - live.allocatedBytes(), live.overheadBytes());
-        assertEquals(8 + 20 * (160 - 150), live.overheadBytes(), "sentinel, and a tag plus 2 bytes slack per block");
+        assertEquals(16 + 20 * (160 - 150), live.overheadBytes(), "sentinel, and a tag plus 2 bytes slack per block");
         assertEquals(1 - (double) live.largestGapBytes() / live.availableBytes(), live.fragmentation(), 1e-12);
         assertTrue(live.fragmentation() > 0.3 && live.fragmentation() < 1, String.valueOf(live.fragmentation()));
         talc.verify();
@@ -209,8 +209,8 @@ class StatsTest extends Fixtures.FreshMemory {
         TalcStats end = talc.stats();
         assertEquals(0, end.allocationCount());
         assertEquals(0, end.allocatedBytes());
-        assertEquals(end.claimedBytes() - 16, end.availableBytes());
-        assertEquals(16, end.overheadBytes());
+        assertEquals(end.claimedBytes() - 32, end.availableBytes());
+        assertEquals(32, end.overheadBytes());
         assertEquals(end.totalAllocationCount(), end.totalFreeCount());
         assertEquals(requested, end.totalAllocatedBytes());
         talc.verify();
@@ -218,6 +218,6 @@ class StatsTest extends Fixtures.FreshMemory {
             talc.allocatedSpan(heap);
         }
         assertEquals(2, talc.stats().gapCount(), "one gap per heap once the quick bins are flushed");
-        assertEquals(32768 - 8, talc.stats().largestGapBytes());
+        assertEquals(32768 - 16, talc.stats().largestGapBytes());
     }
 }

@@ -49,8 +49,8 @@ class TalcBasicsTest {
             MemorySegment block = talc.allocate(100, 8);
             assertEquals(100, block.byteSize());
             long offset = block.address() - memory.address();
-            assertTrue(offset >= 8 && offset + 100 <= memory.byteSize(), "inside the heap: " + offset);
-            assertAligned(memory, offset, 8);
+            assertTrue(offset >= 16 && offset + 100 <= memory.byteSize(), "inside the heap: " + offset);
+            assertAligned(memory, offset, 16);
             block.fill((byte) 0x5A);
             assertFilled(memory, offset, 100, (byte) 0x5A);
             assertEquals(1, talc.stats().allocationCount());
@@ -59,7 +59,7 @@ class TalcBasicsTest {
             talc.free(block);
             assertEquals(0, talc.stats().allocationCount());
             assertEquals(0, talc.stats().allocatedBytes());
-            assertEquals(memory.byteSize() - 8, talc.stats().availableBytes());
+            assertEquals(memory.byteSize() - Tag.SENTINEL, talc.stats().availableBytes());
             talc.verify();
         }
     }
@@ -154,13 +154,13 @@ class TalcBasicsTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment memory = arena.allocate(4 * MIB, MIB);
             Talc talc = Talc.over(memory);
-            long a = talc.tryAllocate(MIB - 1000, 8);               // chunk [8, 1 MiB - 984)
-            long b = talc.tryAllocate(2000, 8);                     // chunk [1 MiB - 984, 1 MiB + 1024)
+            long a = talc.tryAllocate(MIB - 1000, 8);               // chunk [16, 1 MiB - 976)
+            long b = talc.tryAllocate(2000, 8);                     // chunk [1 MiB - 976, 1 MiB + 1040)
             long rest = talc.stats().availableBytes() - 8;
             long c = talc.tryAllocate(rest, 8);                     // the whole remainder
             assertEquals(0, talc.stats().availableBytes());
-            talc.free(b, 2000);                                     // a 2008-byte gap around 1 MiB
-            assertEquals(2008, talc.stats().largestGapBytes());
+            talc.free(b, 2000);                                     // a 2016-byte gap around 1 MiB
+            assertEquals(2016, talc.stats().largestGapBytes());
             long aligned = talc.tryAllocate(100, MIB);
             assertEquals(MIB, aligned, "the only 1 MiB-aligned address with room is inside the small gap");
             talc.verify();
@@ -264,8 +264,8 @@ class TalcBasicsTest {
             Fixtures.fill(memory, offset, 4000, (byte) 0x44);
             long available = talc.stats().availableBytes();
             talc.shrink(offset, 4000, 100);
-            // the chunk shrinks from align8(4000) + 8 to align8(100) + 8 bytes; the tail joins the gap above
-            assertEquals(available + (4000 + 8) - (104 + 8), talc.stats().availableBytes());
+            // the chunk shrinks from chunkSize(4000) to chunkSize(100) bytes; the tail joins the gap above
+            assertEquals(available + Tag.chunkSize(4000) - Tag.chunkSize(100), talc.stats().availableBytes());
             assertEquals(100, talc.stats().allocatedBytes());
             assertEquals(1, talc.stats().gapCount(), "the tail merged with the gap above it");
             assertFilled(memory, offset, 100, (byte) 0x44);
@@ -280,7 +280,7 @@ class TalcBasicsTest {
             assertEquals(1, talc.stats().allocationCount());
             talc.verify();
             talc.free(offset, 0);
-            assertEquals(memory.byteSize() - 8, talc.stats().availableBytes());
+            assertEquals(memory.byteSize() - Tag.SENTINEL, talc.stats().availableBytes());
             talc.verify();
         }
     }
@@ -449,19 +449,21 @@ class TalcBasicsTest {
     @Test
     void shouldClaimTheWholeSegmentWithOver() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment memory = arena.allocate(10_000, 8);
+            MemorySegment memory = arena.allocate(10_000, 16);
             Talc talc = Talc.over(memory);
             assertEquals(List.of(new Span(0, 10_000)), talc.heaps());
             assertEquals(10_000, talc.stats().claimedBytes());
-            assertEquals(10_000 - 8, talc.stats().availableBytes());
+            assertEquals(10_000 - 16, talc.stats().availableBytes());
             assertEquals(1, talc.stats().heapCount());
-            MemorySegment all = talc.allocate(10_000 - 16, 8);
-            assertEquals(8, all.address() - memory.address(), "everything but the sentinel and the tag");
+            MemorySegment all = talc.allocate(10_000 - 24, 8);
+            assertEquals(16, all.address() - memory.address(), "everything but the sentinel and the tag");
             talc.free(all);
 
-            Talc trimmed = Talc.over(arena.allocate(1001, 8));
-            assertEquals(List.of(new Span(0, 1000)), trimmed.heaps(), "trimmed to whole words");
-            assertThrows(IllegalArgumentException.class, () -> Talc.over(arena.allocate(39, 8)));
+            Talc trimmed = Talc.over(arena.allocate(1001, 16));
+            assertEquals(List.of(new Span(0, 992)), trimmed.heaps(), "trimmed to whole 16-byte granules");
+            MemorySegment odd = arena.allocate(1000, 16).asSlice(8);
+            assertEquals(List.of(new Span(8, 984)), Talc.over(odd).heaps(), "granules of the address, not the offset");
+            assertThrows(IllegalArgumentException.class, () -> Talc.over(arena.allocate(47, 16)));
             assertThrows(IllegalArgumentException.class, () -> Talc.over(MemorySegment.ofArray(new long[0])));
             talc.verify();
             trimmed.verify();

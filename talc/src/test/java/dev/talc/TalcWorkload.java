@@ -288,14 +288,14 @@ final class TalcWorkload extends AllocatorWorkload<Talc> {
         long base = in.nextLong(0, memoryBytes - 1);
         long acme = Math.min(memoryBytes, base + in.logUniform(memoryBytes));
         Span span = new Span(base, acme);
-        Span inward = span.isEmpty() ? span : span.wordAlignInward();
+        Span inward = span.isEmpty() ? span : Fixtures.granulesInward(talc.memory(), span);
         boolean valid = !span.isEmpty() && inward.size() >= Tag.MIN_HEAP
-                && talc.heaps().stream().noneMatch(h -> h.overlaps(inward));
+                && talc.heaps().stream().noneMatch(h -> h.overlaps(span)); // as asked, before trimming
         if (valid) {
             Span heap = talc.claim(span);
             assertEquals(inward, heap);
             assertTrue(talc.heaps().contains(heap));
-            assertEquals(new Span(heap.base() + 8, heap.acme()), talc.allocatableSpan(heap));
+            assertEquals(new Span(heap.base() + Tag.SENTINEL, heap.acme()), talc.allocatableSpan(heap));
             assertTrue(talc.allocatedSpan(heap).isEmpty());
         } else {
             TalcStats before = talc.stats();
@@ -345,7 +345,7 @@ final class TalcWorkload extends AllocatorWorkload<Talc> {
             assertFalse(talc.heaps().contains(heap));
             remember(released, heap, REMEMBERED);
         } else {
-            assertTrue(heap.contains(now) && now.contains(wanted.isEmpty() ? Span.empty() : wanted.wordAlignOutward()),
+            assertTrue(heap.contains(now) && now.contains(wanted.isEmpty() ? Span.empty() : Fixtures.granulesOutward(talc.memory(), wanted)),
                     () -> heap + " -> " + wanted + " = " + now);
             assertTrue(allocated.isEmpty() || now.contains(allocated), () -> "cut into " + allocated + ": " + now);
             assertFalse(blocks.anyOutside(heap, now), () -> "a live block was cut off: " + heap + " -> " + now);
@@ -364,7 +364,7 @@ final class TalcWorkload extends AllocatorWorkload<Talc> {
         for (Span heap : talc.heaps()) {
             Span allocated = talc.allocatedSpan(heap);
             Span allocatable = talc.allocatableSpan(heap);
-            assertEquals(new Span(heap.base() + 8, heap.acme()), allocatable);
+            assertEquals(new Span(heap.base() + Tag.SENTINEL, heap.acme()), allocatable);
             boolean any = false;
             for (LiveBlocks.Block block : blocks.all()) {
                 if (heap.contains(block.offset())) {
@@ -396,7 +396,7 @@ final class TalcWorkload extends AllocatorWorkload<Talc> {
             blocks.remove(index);
         }
         TalcStats stats = checkNothingAllocated();
-        assertEquals(stats.claimedBytes() - 8L * stats.heapCount(), stats.availableBytes());
+        assertEquals(stats.claimedBytes() - Tag.SENTINEL * stats.heapCount(), stats.availableBytes());
         for (Span heap : talc.heaps()) {
             assertTrue(talc.allocatedSpan(heap).isEmpty(), () -> "live memory left in " + heap);
         }

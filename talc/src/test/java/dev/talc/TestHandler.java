@@ -51,9 +51,9 @@ final class TestHandler implements OomHandler {
                 yield OomHandler.claimOnce(new Span(base, in.nextLong(base + 40, memoryBytes)));
             }
             case EXTEND_DOUBLING -> {
-                long base = in.nextBoolean() ? 0 : in.nextLong(0, memoryBytes - 48);
-                long acme = in.nextBoolean() ? memoryBytes : in.nextLong(base + 48, memoryBytes);
-                yield OomHandler.extendDoubling(new Span(base, acme), in.nextLong(40, acme - base));
+                long base = in.nextBoolean() ? 0 : in.nextLong(0, memoryBytes - 64);
+                long acme = in.nextBoolean() ? memoryBytes : in.nextLong(base + 64, memoryBytes);
+                yield OomHandler.extendDoubling(new Span(base, acme), in.nextLong(Tag.MIN_HEAP, acme - base));
             }
             default -> null;
         };

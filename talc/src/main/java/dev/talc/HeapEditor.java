@@ -1,0 +1,216 @@
+package dev.talc;
+
+import java.util.Objects;
+
+import static dev.talc.Tag.ABOVE_FREE;
+import static dev.talc.Tag.ALLOCATED;
+import static dev.talc.Tag.GRANULE;
+import static dev.talc.Tag.MIN_HEAP;
+import static dev.talc.Tag.SENTINEL;
+import static dev.talc.Tag.WORD;
+
+/**
+ * Claiming, extending and truncating the heaps of one {@link Talc}: the cold half of heap management,
+ * apart from the allocation paths.
+ *
+ * <h2>Design note</h2>
+ * A heap {@code [base, acme)} starts with a 16-byte sentinel, an allocated pseudo-chunk whose tag (at
+ * {@code base + 8}) holds {@code base} and whose ABOVE_FREE flag says whether the lowest chunk is a gap;
+ * chunks tile the rest (see {@link Tag}). Bounds are whole granules of the address. Because any multiple
+ * of 16 bytes can be a gap, extending a heap never leaves a sliver out: the new memory joins the gap at
+ * that end, or becomes one. Truncating keeps the lowest and highest live chunks and the sentinel below,
+ * and releases a heap with no live block entirely.
+ *
+ * <p>Every check happens before the first change, so a rejected call leaves the allocator as it was.
+ * A throwaway object per call (these calls are rare): it holds nothing but the allocator.
+ */
+final class HeapEditor {
+    private final Talc talc;
+    private final Heaps heaps;
+    private final Gaps gaps;
+
+    HeapEditor(Talc talc) {
+        this.talc = talc;
+        this.heaps = talc.heapList();
+        this.gaps = talc.gaps();
+    }
+
+    Span claim(Span span) {
+        Objects.requireNonNull(span, "span");
+        checkInMemory("claim", span);
+        Span heap = alignInward(span);
+        if (heap.size() < MIN_HEAP) {
+            throw Errors.badSpan("claim", "too-small", span, "minimumBytes=" + MIN_HEAP + " (after aligning to 16)");
+        }
+        int other = heaps.overlapping(span.base(), span.acme(), -1); // as asked: a span reaching into a heap is misuse
+        if (other >= 0) {
+            throw Errors.badSpan("claim", "overlaps-heap", span, "heap=" + heaps.span(other));
+        }
+        talc.setWord(heap.base() + WORD, heap.base() | ALLOCATED | ABOVE_FREE);
+        gaps.insert(talc.memory(), heap.base() + SENTINEL, heap.size() - SENTINEL);
+        heaps.add(heap.base(), heap.acme());
+        talc.heapsChanged();
+        talc.claimed(heap.size(), true);
+        TalcEvents.heapChanged("claim", Span.empty(), heap);
+        return heap;
+    }
+
+    Span extend(Span heap, Span newHeap) {
+        int index = index("extend", heap);
+        Objects.requireNonNull(newHeap, "newHeap");
+        checkInMemory("extend", newHeap);
+        Span target = alignInward(newHeap);
+        if (!target.contains(heap)) {
+            throw Errors.badSpan("extend", "does-not-contain-heap", newHeap, "heap=" + heap);
+        }
+        int other = heaps.overlapping(newHeap.base(), newHeap.acme(), index);
+        if (other >= 0) {
+            throw Errors.badSpan("extend", "overlaps-heap", newHeap, "heap=" + heaps.span(other));
+        }
+        long base = heap.base();
+        long acme = heap.acme();
+        long newBase = target.base();
+        long newAcme = target.acme();
+        if (newAcme > acme) {
+            long top = talc.word(acme - WORD);
+            if (Tag.isAllocated(top)) {
+                gaps.insert(talc.memory(), acme, newAcme - acme);
+                talc.setWord(acme - WORD, top | ABOVE_FREE);
+            } else {
+                int id = Tag.gapId(top);
+                gaps.resize(talc.memory(), id, gaps.base(id), newAcme - gaps.base(id));
+            }
+        }
+        if (newBase < base) {
+            long sentinel = talc.word(base + WORD);
+            if (Tag.isAboveFree(sentinel)) {
+                int id = Tag.gapId(talc.word(base + SENTINEL));
+                long gapAcme = gaps.base(id) + gaps.size(id);
+                talc.setWord(base + WORD, 0); // the old sentinel is now inside the gap
+                gaps.resize(talc.memory(), id, newBase + SENTINEL, gapAcme - newBase - SENTINEL);
+            } else {
+                gaps.insert(talc.memory(), newBase + SENTINEL, base - newBase); // over the old sentinel too
+            }
+            talc.setWord(newBase + WORD, newBase | ALLOCATED | ABOVE_FREE);
+        }
+        heaps.update(index, newBase, newAcme);
+        talc.heapsChanged();
+        talc.claimed((newAcme - newBase) - heap.size(), false);
+        Span result = new Span(newBase, newAcme);
+        TalcEvents.heapChanged("extend", heap, result);
+        return result;
+    }
+
+    Span truncate(Span heap, Span newHeap) {
+        int index = index("truncate", heap);
+        Objects.requireNonNull(newHeap, "newHeap");
+        if (!heap.contains(newHeap)) { // before any change; the heap's bounds are whole granules, so aligning keeps it inside
+            throw Errors.badSpan("truncate", "not-inside-heap", newHeap, "heap=" + heap);
+        }
+        talc.flushQuickBins();
+        Span target = newHeap.isEmpty() ? Span.empty() : alignOutward(newHeap);
+        long base = heap.base();
+        long acme = heap.acme();
+        long lo = lowestLive(base);
+        long hi = highestLive(acme);
+        long newBase;
+        long newAcme;
+        if (lo >= acme) {
+            // No live block: one gap [base + 16, acme).
+            int id = Tag.gapId(talc.word(base + SENTINEL));
+            if (target.isEmpty()) {
+                gaps.remove(id);
+                heaps.remove(index);
+                talc.heapsChanged();
+                talc.claimed(-heap.size(), false);
+                TalcEvents.heapChanged("truncate", heap, Span.empty());
+                return Span.empty();
+            }
+            newBase = target.base();
+            newAcme = Math.max(target.acme(), Math.min(acme, newBase + MIN_HEAP));
+            newBase = Math.min(newBase, newAcme - MIN_HEAP);
+            gaps.remove(id);
+            talc.setWord(newBase + WORD, newBase | ALLOCATED | ABOVE_FREE);
+            gaps.insert(talc.memory(), newBase + SENTINEL, newAcme - newBase - SENTINEL);
+        } else {
+            newBase = target.isEmpty() ? lo - SENTINEL : Math.min(target.base(), lo - SENTINEL);
+            newAcme = target.isEmpty() ? hi : Math.max(target.acme(), hi);
+            if (newBase != base) {
+                gaps.remove(Tag.gapId(talc.word(base + SENTINEL)));
+                boolean gapBelow = lo > newBase + SENTINEL;
+                talc.setWord(newBase + WORD, newBase | ALLOCATED | (gapBelow ? ABOVE_FREE : 0));
+                if (gapBelow) {
+                    gaps.insert(talc.memory(), newBase + SENTINEL, lo - newBase - SENTINEL);
+                }
+            }
+            if (newAcme != acme) {
+                gaps.remove(Tag.gapId(talc.word(acme - WORD)));
+                if (newAcme > hi) {
+                    gaps.insert(talc.memory(), hi, newAcme - hi);
+                } else {
+                    talc.setWord(hi - WORD, talc.word(hi - WORD) & ~ABOVE_FREE);
+                }
+            }
+        }
+        heaps.update(index, newBase, newAcme);
+        talc.heapsChanged();
+        talc.claimed((newAcme - newBase) - heap.size(), false);
+        Span result = new Span(newBase, newAcme);
+        TalcEvents.heapChanged("truncate", heap, result);
+        return result;
+    }
+
+    Span allocatedSpan(Span heap) {
+        index("allocatedSpan", heap);
+        talc.flushQuickBins();
+        long lo = lowestLive(heap.base());
+        return lo >= heap.acme() ? Span.empty() : new Span(lo, highestLive(heap.acme()));
+    }
+
+    /** The base of the lowest chunk of the heap at {@code base} that is not a gap (its acme if none). */
+    private long lowestLive(long base) {
+        if (!Tag.isAboveFree(talc.word(base + WORD))) {
+            return base + SENTINEL;
+        }
+        int id = Tag.gapId(talc.word(base + SENTINEL));
+        return gaps.base(id) + gaps.size(id);
+    }
+
+    /** The acme of the highest chunk of the heap ending at {@code acme} that is not a gap. */
+    private long highestLive(long acme) {
+        long top = talc.word(acme - WORD);
+        return Tag.isAllocated(top) ? acme : gaps.base(Tag.gapId(top));
+    }
+
+    int index(String operation, Span heap) {
+        Objects.requireNonNull(heap, "heap");
+        int index = heaps.indexOf(heap);
+        if (index < 0) {
+            throw Errors.badSpan(operation, "not-a-heap", heap, "heaps=" + heaps.list());
+        }
+        return index;
+    }
+
+    private void checkInMemory(String operation, Span span) {
+        if (span.base() < 0 || span.acme() > talc.memory().byteSize() || span.isEmpty()) {
+            throw Errors.badSpan(operation, span.isEmpty() ? "empty" : "outside-memory", span,
+                    "memoryBytes=" + talc.memory().byteSize());
+        }
+    }
+
+    /** The largest span of whole granules (of the address) inside {@code span}; empty if there is none. */
+    private Span alignInward(Span span) {
+        long base = talc.alignUp(span.base(), GRANULE);
+        long acme = alignDown(span.acme());
+        return base < acme ? new Span(base, acme) : Span.empty();
+    }
+
+    /** The smallest span of whole granules (of the address) holding {@code span}. */
+    private Span alignOutward(Span span) {
+        return new Span(alignDown(span.base()), talc.alignUp(span.acme(), GRANULE));
+    }
+
+    private long alignDown(long offset) {
+        return ((talc.addressBase() + offset) & -GRANULE) - talc.addressBase();
+    }
+}

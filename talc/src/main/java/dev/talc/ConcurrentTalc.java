@@ -1,5 +1,6 @@
 package dev.talc;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.util.Objects;
@@ -509,6 +510,19 @@ public final class ConcurrentTalc implements TalcAllocator {
             throw Errors.outOfMemory(newByteSize, byteAlignment, stats(), oomFailure());
         }
         return memory.asSlice(moved, newByteSize);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Its blocks come from the calling thread's home shard (as its other allocations); any thread may
+     * keep allocating and freeing blocks of this allocator while the arena is open.
+     *
+     * @return a new open arena, confined to the calling thread
+     */
+    @Override
+    public Arena newArena() {
+        return TalcArena.open(this);
     }
 
     // =============================================================================================

@@ -1,5 +1,6 @@
 package dev.talc;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
@@ -568,6 +569,16 @@ public final class Talc implements TalcAllocator {
             throw Errors.outOfMemory(newByteSize, byteAlignment, stats(), lastOomFailure);
         }
         return memory.asSlice(moved, newByteSize);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return a new open arena, confined to the calling thread
+     */
+    @Override
+    public Arena newArena() {
+        return TalcArena.open(this);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.talc;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 
@@ -127,6 +128,66 @@ public sealed interface TalcAllocator extends SegmentAllocator permits Talc, Con
      * @throws OutOfMemoryError         if the block must move and nothing fits; the old block is kept
      */
     MemorySegment reallocate(MemorySegment block, long newByteSize, long byteAlignment);
+
+    /**
+     * Opens a confined {@link Arena} whose segments come from this allocator's memory and die when it
+     * closes: the JDK's {@code try (Arena arena = Arena.ofConfined())} idiom, with this allocator's
+     * memory instead of a {@code malloc} and a {@code free} per segment.
+     *
+     * {@snippet :
+     * MemorySegment name;
+     * try (Arena arena = talc.newArena()) {
+     *     name = arena.allocateFrom("talc");              // a C string, in talc's memory
+     *     MemorySegment buffer = arena.allocate(256);     // 256 zeroed bytes
+     *     long length = (long) strlen.invokeExact(name);
+     * }                                                   // both segments die; their memory goes back to talc
+     * name.get(ValueLayout.JAVA_BYTE, 0);                 // IllegalStateException, never a stale read
+     * }
+     *
+     * <p>The arena behaves as {@link Arena#ofConfined()}'s:
+     * <ul>
+     * <li>{@link Arena#allocate(long, long) allocate} returns a native segment of exactly the size and
+     *     alignment asked for, inside {@link #memory()}, <b>zeroed</b> (the {@code allocateFrom} helpers
+     *     skip zeroing what they overwrite at once, as the JDK's arenas do). Bad sizes and alignments throw
+     *     {@link IllegalArgumentException} as {@link SegmentAllocator#allocate(long, long)} documents; if the
+     *     allocator has no room, {@link OutOfMemoryError}; either way the arena is unchanged and stays
+     *     usable.</li>
+     * <li>Every segment's scope is the arena's. After {@link Arena#close() close()} each one is
+     *     inaccessible (an access throws {@link IllegalStateException}, {@code isAlive()} is false), and
+     *     every block is back in this allocator: {@link #stats()} is as before the arena opened.</li>
+     * <li>Only the thread that opened the arena may allocate from it, close it, or access its segments;
+     *     another thread gets {@link WrongThreadException}. A second close, or an allocation after close,
+     *     throws {@link IllegalStateException}. None of these change anything.</li>
+     * </ul>
+     * The arena takes blocks of 4 KiB and more from this allocator (one when it opens) and hands out
+     * slices of them, so a scope of small segments costs one allocation and one free of this allocator;
+     * while it is open, {@link #stats()} counts those blocks, not the segments. A request larger than half
+     * such a block gets a block of its own.
+     *
+     * <p><b>Native access.</b> Giving a slice of native memory the arena's scope is a restricted method
+     * ({@link MemorySegment#reinterpret(Arena, java.util.function.Consumer)}), so the module {@code dev.talc}
+     * needs native access: run with {@code --enable-native-access=dev.talc} on the module path, or
+     * {@code --enable-native-access=ALL-UNNAMED} on the class path. Without it the JDK prints a warning
+     * when the first arena opens (or, with {@code --illegal-native-access=deny}, this method throws).
+     *
+     * <p><b>Lifetime.</b> The allocator's memory must outlive the arena. A segment of the arena is a
+     * re-scoped slice that does not keep the memory's own arena alive: closing that arena (or unmapping
+     * the file) while this one is open leaves its segments pointing at released memory, which the JDK can
+     * no longer check.
+     *
+     * @return a new open arena, confined to the calling thread
+     * @throws UnsupportedOperationException if {@link #memory()} is not native (a {@code long[]} heap
+     *                                       segment cannot be given another scope)
+     * @throws IllegalCallerException        if the module {@code dev.talc} may not call restricted methods
+     *                                       ({@code --illegal-native-access=deny} without
+     *                                       {@code --enable-native-access})
+     * @throws IllegalStateException         if the memory's arena is closed
+     * @throws WrongThreadException          if the memory is confined to another thread
+     * @apiNote The arena is confined to the thread that opened it. The allocator keeps its own thread-safety
+     *          meanwhile: a {@link ConcurrentTalc} may be used by other threads while the arena is open; a
+     *          {@link Talc} must not be used by another thread at the same time, arena or not.
+     */
+    Arena newArena();
 
     /**
      * A snapshot of the counters.

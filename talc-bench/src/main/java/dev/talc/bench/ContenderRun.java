@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -17,6 +18,7 @@ import dev.talc.bench.alloc.Peers;
 import dev.talc.bench.report.Row;
 import dev.talc.bench.workload.Params;
 import dev.talc.bench.workload.Progress;
+import dev.talc.bench.workload.TraceReplay;
 import dev.talc.bench.workload.Workload;
 
 /**
@@ -39,9 +41,17 @@ final class ContenderRun {
     private ContenderRun() {
     }
 
-    /** Entry of a forked JVM: {@code <mode> <id> <rowsFile> <index> <total> <startMillis>}. */
+    /**
+     * Entry of a forked JVM: {@code <mode> <id> <rowsFile> <index> <total> <startMillis> [<traces> <warmups>
+     * <passes>]} (the trace runs, when the harness's budget has other ones than its mode's default).
+     */
     static void main(String[] args) throws IOException {
         Params.Budget budget = Params.budget(args[0]);
+        TraceReplay.forkFootprints = true; // a fresh JVM per trace for process-wide allocators' footprints
+        if (args.length >= 9) {
+            List<String> traces = args[6].isEmpty() ? List.of() : List.of(args[6].split(","));
+            budget = budget.withTraces(new Params.TraceRuns(traces, Integer.parseInt(args[7]), Integer.parseInt(args[8])));
+        }
         Contenders.Contender contender = Contenders.byId(args[1]);
         Path rowsFile = Path.of(args[2]);
         int index = Integer.parseInt(args[3]);
@@ -86,6 +96,9 @@ final class ContenderRun {
             return;
         }
         for (Workload w : Workload.all()) {
+            if (!budget.runs(w)) {
+                continue;
+            }
             try {
                 w.run(contender.factory(), budget, progress, out);
             } catch (Exception | Error e) {

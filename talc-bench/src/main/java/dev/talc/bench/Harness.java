@@ -18,6 +18,8 @@ import dev.talc.bench.report.ResultsCsv;
 import dev.talc.bench.report.Row;
 import dev.talc.bench.report.Tables;
 import dev.talc.bench.workload.Params;
+import dev.talc.bench.workload.TraceReplay;
+import dev.talc.bench.workload.Workload;
 
 /**
  * The comparison run ({@code quick} or {@code full}): prints the environment, runs every workload for every
@@ -84,9 +86,12 @@ final class Harness {
         List<Row> rows = new ArrayList<>();
         byContender.forEach(runs -> rows.addAll(ForkMedian.fold(runs)));
         List<String> notes = new ArrayList<>();
+        boolean traces = Workload.all().stream().anyMatch(w -> w instanceof TraceReplay && budget.runs(w))
+                && !budget.traces().names().isEmpty();
         for (Contender c : contenders) {
             try (var a = c.factory().create().create(ContenderRun.PROBE_ARENA_BYTES)) {
-                notes.add(c.name() + ": " + a.notes());
+                boolean replayed = traces && TraceReplay.whyNot(c.name()).isEmpty();
+                notes.add(c.name() + ": " + a.notes() + (replayed ? " Trace replay: " + a.footprintNotes() : ""));
             } catch (Exception | LinkageError e) {
                 notes.add(c.name() + ": not run: " + e.getMessage());
             }
@@ -124,7 +129,8 @@ final class Harness {
             command.add(System.getProperty("java.class.path"));
             command.add(Main.class.getName());
             command.addAll(List.of("child", budget.name(), c.id(), rowsFile.toString(), Integer.toString(index),
-                    Integer.toString(contenders.size()), Long.toString(start)));
+                    Integer.toString(contenders.size()), Long.toString(start), String.join(",", budget.traces().names()),
+                    Integer.toString(budget.traces().warmups()), Integer.toString(budget.traces().passes())));
             Process p = new ProcessBuilder(command).inheritIO().start();
             String stopped = null;
             if (!p.waitFor(budget.childTimeoutSeconds(), TimeUnit.SECONDS)) {

@@ -7,8 +7,12 @@ import java.util.List;
 
 import dev.talc.bench.alloc.Contenders;
 import dev.talc.bench.alloc.Contenders.Contender;
+import dev.talc.bench.trace.Trace;
+import dev.talc.bench.trace.TraceStats;
+import dev.talc.bench.trace.Traces;
 import dev.talc.bench.workload.PairedRandomActions;
 import dev.talc.bench.workload.Params;
+import dev.talc.bench.workload.TraceReplay;
 
 /**
  * Command line of the benchmark module (the shaded jar's main class).
@@ -17,6 +21,9 @@ import dev.talc.bench.workload.Params;
  *   quick | full  [--only id,id] [--skip id,id] [--forks N] [--no-fork] [--out DIR]   the comparison (results/&lt;mode&gt;/)
  *   paired BASE WITH... [--rounds N] [--sizes M,M] [--realloc both|yes|no] [--out DIR]
  *                                                                         allocators against a base, trial for trial in one JVM
+ *   traces [--only id,id] [--traces name,name] [--passes N] [--warmups N] [--forks N] [--out DIR]
+ *                                                                         the real programs' traces alone (results/traces/)
+ *   trace-stats [FILE...]                                                 statistics of traces (MANIFEST.md's figures)
  *   jmh [JMH options]                                                     JMH benchmarks (dev.talc.bench.jmh)
  *   list                                                                  allocator ids
  * </pre>
@@ -32,6 +39,11 @@ public final class Main {
               java -jar talc-bench/target/talc-bench.jar quick   # about 2-3 minutes: every allocator, 1-thread random
                                                                  # actions at every M, a subset of the rest
               java -jar talc-bench/target/talc-bench.jar full    # the published figures: 7 trials, every variant
+              java -jar talc-bench/target/talc-bench.jar traces  # real programs' malloc traces replayed (about
+                                                                 # 2 minutes): ns/event, footprint
+              java -jar talc-bench/target/talc-bench.jar traces --only talc,glibc-malloc-ffm-critical \
+                  --traces python,sqlite --passes 3              # a few allocators and traces
+              java -jar talc-bench/target/talc-bench.jar trace-stats             # the bundled traces' statistics
               java -jar talc-bench/target/talc-bench.jar jmh -prof gc            # JMH single-operation benchmarks
               java -jar talc-bench/target/talc-bench.jar list                    # allocator ids
               java -jar talc-bench/target/talc-bench.jar paired talc concurrenttalc  # one against another,
@@ -51,6 +63,16 @@ public final class Main {
               --no-fork      run every allocator in this JVM (faster, but later allocators run with
                              megamorphic call sites: for checking JIT pollution only)
               --out DIR      output directory (default results/<mode>)
+              --traces a,b   the traces to replay (default: quick python,sqlite,gawk; full and traces: all of
+                             python,perl,cc1,sqlite,rg,jvm,gawk)
+              --passes N     timed passes per trace (default: quick 3, full and traces 7); the median is reported
+              --warmups N    unscored passes per trace before them (default: quick 1, full and traces 2)
+
+            Options of traces: those of quick/full; without --only it runs the allocators the replay supports
+            (talc, concurrenttalc, jdk-malloc-ffm, glibc-malloc-ffm-critical, one-nio-malloc and the LWJGL natives).
+
+            trace-stats [FILE...]: events by op, threads, peak live bytes, realloc share and chains, sizes, of the
+            bundled traces (or of recorder files, raw or .xz)
 
             Options of paired BASE WITH [WITH...]:
               --rounds N     paired rounds per configuration (default 15): one trial of each allocator, in an
@@ -75,7 +97,12 @@ public final class Main {
             case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             case "list" -> Contenders.allWithProbes().forEach(c -> System.out.printf("%-28s %-30s %s%n", c.id(),
                     c.name(), c.kind().label()));
-            case "quick", "full", "tiny" -> compare(args);
+            case "quick", "full", "tiny", "traces" -> compare(args);
+            case "trace-stats" -> traceStats(Arrays.copyOfRange(args, 1, args.length));
+            case "trace-footprint" -> { // internal: a footprint JVM of the trace replay
+                TraceReplay.printFootprint(args[1], args[2]);
+                System.exit(0);
+            }
             case "paired" -> paired(args);
             default -> {
                 exitWithUsage("unknown command '" + args[0] + "'");
@@ -90,19 +117,28 @@ public final class Main {
         boolean fork = true;
         int forks = 1;
         Path out = Path.of("results", budget.name());
+        List<String> traces = budget.traces().names();
+        int warmups = budget.traces().warmups();
+        int passes = budget.traces().passes();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--only" -> only = ids(args[++i]);
-                case "--skip" -> skip = ids(args[++i]);
+                case "--only" -> only = ids(optionValue(args, i++));
+                case "--skip" -> skip = ids(optionValue(args, i++));
                 case "--no-fork" -> fork = false;
-                case "--forks" -> forks = Integer.parseInt(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
+                case "--forks" -> forks = Integer.parseInt(optionValue(args, i++));
+                case "--out" -> out = Path.of(optionValue(args, i++));
+                case "--traces" -> traces = traceNames(optionValue(args, i++));
+                case "--passes" -> passes = Integer.parseInt(optionValue(args, i++));
+                case "--warmups" -> warmups = Integer.parseInt(optionValue(args, i++));
                 default -> {
                     exitWithUsage("unknown option '" + args[i] + "'");
                 }
             }
         }
-        new Harness(budget, contenders(only, skip), fork, forks, out).run();
+        budget = budget.withTraces(new Params.TraceRuns(traces, warmups, passes));
+        List<Contender> chosen = budget.name().equals(Params.TRACES.name()) && only == null
+                ? traceContenders(skip) : contenders(only, skip);
+        new Harness(budget, chosen, fork, forks, out).run();
         System.exit(0); // worker threads are daemons, but native allocators may hold non-daemon helpers
     }
 
@@ -118,6 +154,34 @@ public final class Main {
         }
         contenders.removeIf(c -> skip.contains(c.id()));
         return contenders;
+    }
+
+    /** The allocators the trace replay supports ({@link TraceReplay#REPLAYED}), in table order, less {@code skip}. */
+    static List<Contender> traceContenders(List<String> skip) {
+        List<Contender> replayed = new ArrayList<>(Contenders.all());
+        replayed.removeIf(c -> TraceReplay.whyNot(c.name()).isPresent() || skip.contains(c.id()));
+        return replayed;
+    }
+
+    /** The trace names in a comma-separated list; throws on an unknown one. */
+    static List<String> traceNames(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> Traces.info(s).name()).toList();
+    }
+
+    /** Prints the statistics of the bundled traces, or of the given trace files, as MANIFEST.md lists them. */
+    private static void traceStats(String[] files) throws Exception {
+        if (files.length == 0) {
+            for (Traces.Info info : Traces.ALL) {
+                System.out.printf("## %s%n%n%s; %s%n%n%s%n", info.name(), info.program(), info.behaviour(),
+                        TraceStats.markdown(Traces.load(info.name())));
+            }
+            return;
+        }
+        for (String file : files) {
+            Trace t = Traces.loadFile(Path.of(file));
+            System.out.printf("## %s%n%n%s%n", t.name(), TraceStats.markdown(t));
+        }
     }
 
     private static void paired(String[] args) throws Exception {

@@ -1,6 +1,7 @@
 package dev.talc.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -28,6 +29,14 @@ class MainTest {
     void onlyKeepsTheNamedOnesInTheirOrderProbesIncluded() {
         assertEquals(List.of("talc-fence", "talc", "talc-bare-lock"),
                 ids(Main.contenders(List.of("talc-fence", "talc", "talc-bare-lock"), List.of())));
+    }
+
+    @Test
+    void shouldOfferTheTracesCommandOnlyTheReplayedAllocators() {
+        assertEquals(List.of("talc", "concurrenttalc", "one-nio-malloc", "jdk-malloc-ffm", "glibc-malloc-ffm-critical",
+                "rpmalloc-lwjgl", "jemalloc-lwjgl", "mimalloc-lwjgl"), ids(Main.traceContenders(List.of())));
+        assertEquals(List.of("python", "gawk"), Main.traceNames("python, gawk"));
+        assertThrows(IllegalArgumentException.class, () -> Main.traceNames("python,nope"));
     }
 
     @Test

@@ -51,6 +51,17 @@ abstract class AbstractBenchAllocator implements BenchAllocator {
         return Mem.getByte(address(handle) + offset);
     }
 
+    /** Through {@link Mem}, at {@link #address(long)}; byte by byte where the peer gives no address. */
+    @Override
+    public void zero(long handle, long size) {
+        long address = address(handle);
+        if (address == -1) {
+            BenchAllocator.super.zero(handle, size);
+        } else {
+            Mem.zero(address, size);
+        }
+    }
+
     /** The handle itself, unless the adapter's handles are not addresses. */
     @Override
     public long address(long handle) {

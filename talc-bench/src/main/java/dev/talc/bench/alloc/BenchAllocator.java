@@ -48,6 +48,53 @@ public interface BenchAllocator extends AutoCloseable {
      */
     long reallocate(long handle, long oldSize, long align, long newSize);
 
+    /**
+     * Allocates {@code size} zeroed bytes aligned to {@code align}: the peer's own calloc where it has one (it may
+     * know that fresh memory is already zero), else {@link #allocate} and {@link #zero}. Added for the trace replay,
+     * whose programs call calloc.
+     *
+     * @return a handle, or {@link #FAILED} when out of memory
+     */
+    default long calloc(long size, long align) {
+        long h = allocate(size, align);
+        if (h != FAILED) {
+            zero(h, size);
+        }
+        return h;
+    }
+
+    /** Writes zeros over the block's first {@code size} bytes (the fallback of {@link #calloc}). */
+    default void zero(long handle, long size) {
+        for (long i = 0; i < size; i++) {
+            touch(handle, i, (byte) 0);
+        }
+    }
+
+    /**
+     * The memory this allocator holds now, in bytes, by its own statistics (for example glibc's
+     * {@code mallinfo2().arena + hblkhd}), or {@code -1} when it gives none: then the trace replay measures an
+     * arena-based allocator by the span of addresses its blocks occupy. Read only in the replay's untimed
+     * footprint pass; what the figure means is {@link #footprintNotes()}.
+     */
+    default long footprintBytes() {
+        return -1;
+    }
+
+    /**
+     * Called before a footprint pass's first reading: gives back to the OS what earlier passes left cached
+     * (malloc_trim, a purge), so the pass's growth is measured from a clean start. No-op by default.
+     */
+    default void prepareFootprint() {
+    }
+
+    /** What the trace replay's footprint figure means for this allocator, or "n/a: reason" when it has none. */
+    default String footprintNotes() {
+        return arenaBytes() > 0
+                ? "Footprint: the span of the arena its blocks occupied (highest block end minus lowest block start over"
+                        + " every block of the untimed footprint pass)."
+                : "n/a: no statistic of its own and no fixed arena.";
+    }
+
     /** Writes one byte at {@code offset} inside the block (the workloads touch each new block's first and last byte). */
     void touch(long handle, long offset, byte value);
 

@@ -78,6 +78,7 @@ public final class Contenders {
             Map.entry("Netty adaptive", Kind.JAVA_PEER),
             Map.entry("JDK Arena per block", Kind.JAVA_PEER),
             Map.entry("JDK malloc (FFM)", Kind.NATIVE_PEER),
+            Map.entry("glibc malloc (FFM critical)", Kind.NATIVE_PEER),
             Map.entry("JDK slicingAllocator", Kind.BASELINE),
             Map.entry("Harness floor", Kind.BASELINE),
             Map.entry("rpmalloc (LWJGL)", Kind.NATIVE_PEER),

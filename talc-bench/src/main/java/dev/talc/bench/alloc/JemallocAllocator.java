@@ -1,5 +1,9 @@
 package dev.talc.bench.alloc;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import org.lwjgl.system.jemalloc.JEmalloc;
 
 /**
@@ -8,14 +12,16 @@ import org.lwjgl.system.jemalloc.JEmalloc;
  *
  * <p>Notes, as returned by {@link #notes()}:
  * <p>Everything native: mallocx and rallocx take the alignment as a flag (needed above 8 bytes for blocks
- * under 16 bytes, above 16 otherwise), sdallocx takes the size back (sized free). Called through LWJGL's JNI bindings (a JNI transition per call). Thread-safe. Memory comes
- * from the OS, without a fixed bound.
+ * under 16 bytes, above 16 otherwise), sdallocx takes the size back (sized free). calloc (trace replay):
+ * mallocx with MALLOCX_ZERO. Called through LWJGL's JNI bindings (a JNI transition per call). Thread-safe. Memory
+ * comes from the OS, without a fixed bound.
  */
 public final class JemallocAllocator extends AbstractBenchAllocator {
 
     static final String NOTES = "Everything native: mallocx and rallocx take the alignment as a flag (needed above 8"
-            + " bytes for blocks under 16 bytes, above 16 otherwise), sdallocx takes the size back (sized free). Called through LWJGL's JNI bindings (a JNI transition per call)."
-            + " Thread-safe. Memory comes from the OS, without a fixed bound.";
+            + " bytes for blocks under 16 bytes, above 16 otherwise), sdallocx takes the size back (sized free). calloc"
+            + " (trace replay): mallocx with MALLOCX_ZERO. Called through LWJGL's JNI bindings (a JNI transition per"
+            + " call). Thread-safe. Memory comes from the OS, without a fixed bound.";
 
     /**
      * The flags for a block: jemalloc's size classes from 16 bytes up are 16-aligned, the 8-byte class only
@@ -38,6 +44,58 @@ public final class JemallocAllocator extends AbstractBenchAllocator {
     public long allocate(long size, long align) {
         long p = JEmalloc.nje_mallocx(Math.max(1, size), flags(size, align)); // mallocx(0) is undefined
         return p == 0 ? FAILED : p;
+    }
+
+    @Override
+    public long calloc(long size, long align) {
+        long p = JEmalloc.nje_mallocx(Math.max(1, size), flags(size, align) | JEmalloc.MALLOCX_ZERO);
+        return p == 0 ? FAILED : p;
+    }
+
+    /** Scratch for mallctl: names as C strings, and one 8-byte value with its length. */
+    private static final class Ctl {
+        static final Arena ARENA = Arena.global();
+        static final MemorySegment EPOCH = ARENA.allocateFrom("epoch");
+        static final MemorySegment RESIDENT = ARENA.allocateFrom("stats.resident");
+        static final MemorySegment PURGE = ARENA.allocateFrom("arena." + JEmalloc.MALLCTL_ARENAS_ALL + ".purge");
+        static final MemorySegment VALUE = ARENA.allocate(8, 8);
+        static final MemorySegment LENGTH = ARENA.allocate(8, 8);
+    }
+
+    /** mallctl("epoch") to refresh the statistics, then "stats.resident"; -1 if either fails. */
+    @Override
+    public long footprintBytes() {
+        synchronized (Ctl.class) {
+            Ctl.VALUE.set(ValueLayout.JAVA_LONG, 0, 1);
+            if (JEmalloc.nje_mallctl(Ctl.EPOCH.address(), 0, 0, Ctl.VALUE.address(), 8) != 0) {
+                return -1;
+            }
+            Ctl.LENGTH.set(ValueLayout.JAVA_LONG, 0, 8);
+            if (JEmalloc.nje_mallctl(Ctl.RESIDENT.address(), Ctl.VALUE.address(), Ctl.LENGTH.address(), 0, 0) != 0) {
+                return -1;
+            }
+            return Ctl.VALUE.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    /** mallctl("arena.&lt;all&gt;.purge"): dirty pages left by earlier passes go back to the OS. */
+    @Override
+    public void prepareFootprint() {
+        synchronized (Ctl.class) {
+            JEmalloc.nje_mallctl(Ctl.PURGE.address(), 0, 0, 0, 0);
+        }
+    }
+
+    @Override
+    public String footprintNotes() {
+        if (footprintBytes() < 0) {
+            return "n/a: jemalloc as LWJGL builds it keeps no statistics (mallctl stats.resident fails with ENOENT: built"
+                    + " with --disable-stats).";
+        }
+        return "Footprint: jemalloc's stats.resident (physically resident pages it mapped: live blocks, unused dirty"
+                + " pages, its metadata) after mallctl(\"epoch\"), read every 256 events and at the trace's live-bytes"
+                + " peak during the untimed footprint pass; the figure is the largest reading minus the one just before"
+                + " the pass, taken after purging every arena. jemalloc serves only this adapter in the JVM.";
     }
 
     @Override

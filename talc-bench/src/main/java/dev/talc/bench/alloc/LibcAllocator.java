@@ -9,25 +9,29 @@ import java.lang.invoke.MethodHandle;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The C library's malloc, aligned_alloc, realloc and free (glibc here), called through FFM downcalls made
- * once from Linker.nativeLinker() (pointers passed as long, so a call allocates nothing).
+ * The C library's malloc, aligned_alloc, realloc and free (glibc here), and calloc for the trace replay, called
+ * through FFM downcalls made once from Linker.nativeLinker() (pointers passed as long, so a call allocates
+ * nothing). {@link LibcCriticalAllocator} is the same through critical downcalls.
  *
  * <p>Notes, as returned by {@link #notes()}:
  * <p>malloc is 16-aligned: align up to 16 uses malloc and realloc, larger ones aligned_alloc. realloc
  * cannot keep a larger alignment, so for align &gt; 16 realloc is aligned_alloc+copy+free. Ordinary FFM
- * downcalls (not critical). Thread-safe. Memory comes from the OS, without a fixed bound.
+ * downcalls (not critical). calloc (trace replay): calloc(1, size) up to align 16, aligned_alloc and a zero
+ * fill above. Thread-safe. Memory comes from the OS, without a fixed bound.
  */
 public final class LibcAllocator extends AbstractBenchAllocator {
 
     static final String NOTES = "malloc is 16-aligned: align up to 16 uses malloc and realloc, larger ones"
             + " aligned_alloc. realloc cannot keep a larger alignment, so for align > 16 realloc is"
-            + " aligned_alloc+copy+free. Ordinary FFM downcalls (not critical). Thread-safe. Memory comes from the OS,"
-            + " without a fixed bound.";
+            + " aligned_alloc+copy+free. Ordinary FFM downcalls (not critical). calloc (trace replay): calloc(1, size)"
+            + " up to align 16, aligned_alloc and a zero fill above. Thread-safe. Memory comes from the OS, without a"
+            + " fixed bound.";
 
     /** glibc's MALLOC_ALIGNMENT on x86-64 and AArch64 (2 * sizeof(size_t), at least alignof(long double)). */
     private static final long MALLOC_ALIGN = 16;
 
     private static final MethodHandle MALLOC;
+    private static final MethodHandle CALLOC;
     private static final MethodHandle ALIGNED_ALLOC;
     private static final MethodHandle REALLOC;
     private static final MethodHandle FREE;
@@ -36,6 +40,7 @@ public final class LibcAllocator extends AbstractBenchAllocator {
         Linker linker = Linker.nativeLinker();
         SymbolLookup libc = linker.defaultLookup();
         MALLOC = linker.downcallHandle(find(libc, "malloc"), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
+        CALLOC = linker.downcallHandle(find(libc, "calloc"), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
         ALIGNED_ALLOC = linker.downcallHandle(find(libc, "aligned_alloc"),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
         REALLOC = linker.downcallHandle(find(libc, "realloc"), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
@@ -77,6 +82,36 @@ public final class LibcAllocator extends AbstractBenchAllocator {
             return p == 0 ? FAILED : p;
         }
         return reallocateByCopy(handle, oldSize, align, newSize); // allocate is aligned_alloc for these
+    }
+
+    /** calloc(1, size) up to malloc's alignment; above it aligned_alloc and a zero fill. */
+    @Override
+    public long calloc(long size, long align) {
+        if (align > MALLOC_ALIGN) {
+            return super.calloc(size, align);
+        }
+        long p;
+        try {
+            p = (long) CALLOC.invokeExact(1L, size);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return p == 0 ? FAILED : p;
+    }
+
+    @Override
+    public long footprintBytes() {
+        return Glibc.heldBytes();
+    }
+
+    @Override
+    public void prepareFootprint() {
+        Glibc.trim();
+    }
+
+    @Override
+    public String footprintNotes() {
+        return Glibc.FOOTPRINT_NOTES;
     }
 
     private static long malloc(long size) {

@@ -36,6 +36,24 @@ final class Mem {
         return ALL.get(ValueLayout.JAVA_LONG, address);
     }
 
+    /** Zeros for {@link #zero}: copied from, never written. */
+    private static final MemorySegment ZEROS = java.lang.foreign.Arena.global().allocate(1 << 16, 16);
+
+    /** Writes {@code bytes} zeros at {@code address}, by copying from a zeroed segment (allocates nothing). */
+    static void zero(long address, long bytes) {
+        zero(ALL, address, bytes);
+    }
+
+    /** Writes {@code bytes} zeros into {@code target} from {@code offset}. */
+    static void zero(MemorySegment target, long offset, long bytes) {
+        long done = 0;
+        while (done < bytes) {
+            long n = Math.min(bytes - done, ZEROS.byteSize());
+            MemorySegment.copy(ZEROS, 0, target, offset + done, n);
+            done += n;
+        }
+    }
+
     /** Copies {@code bytes} bytes; the ranges may overlap. */
     static void copy(long from, long to, long bytes) {
         MemorySegment.copy(ALL, from, ALL, to, bytes);

@@ -15,7 +15,8 @@ import one.nio.mgt.Management;
  * <p>Notes, as returned by {@link #notes()}:
  * <p>Malloc: no alignment parameter (blocks are 8-aligned): for align &gt; 8 the adapter allocates
  * size+align bytes, rounds the address up and keeps the original pointer in the 8 bytes just below the
- * aligned address (align bytes of overhead, no side table). No realloc: allocate+copy+free. int sizes:
+ * aligned address (align bytes of overhead, no side table). No realloc: allocate+copy+free. No calloc:
+ * allocate and a zero fill. int sizes:
  * requests over 1 GiB fail. Exhaustion throws OutOfMemoryException, caught as a failure. Thread-safe
  * through synchronized methods (one global lock). Uses sun.misc.Unsafe (JDK 25 warns unless
  * --sun-misc-unsafe-memory-access=allow).
@@ -27,7 +28,8 @@ public final class OneNioAllocator extends AbstractBenchAllocator {
 
     private static final String COMMON = "no alignment parameter (blocks are 8-aligned): for align > 8 the adapter allocates"
             + " size+align bytes, rounds the address up and keeps the original pointer in the 8 bytes just below the"
-            + " aligned address (align bytes of overhead, no side table). No realloc: allocate+copy+free. int sizes:"
+            + " aligned address (align bytes of overhead, no side table). No realloc: allocate+copy+free. No calloc:"
+            + " allocate and a zero fill. int sizes:"
             + " requests over 1 GiB fail. Exhaustion throws OutOfMemoryException, caught as a failure.";
     static final String NOTES_MALLOC = COMMON + " Thread-safe through synchronized methods (one global lock)."
             + " Uses sun.misc.Unsafe (JDK 25 warns unless --sun-misc-unsafe-memory-access=allow).";

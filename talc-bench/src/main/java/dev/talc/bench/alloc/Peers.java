@@ -31,6 +31,7 @@ public final class Peers {
                 peer("Netty adaptive", true, false, bytes -> new NettyAllocator(true)),
                 peer("JDK Arena per block", false, false, bytes -> new JdkArenaPerBlockAllocator()),
                 peer("JDK malloc (FFM)", true, false, bytes -> new LibcAllocator()),
+                peer("glibc malloc (FFM critical)", true, false, bytes -> new LibcCriticalAllocator()),
                 peer("JDK slicingAllocator", false, true, JdkSlicingAllocator::new),
                 peer("Harness floor", false, false, bytes -> new HarnessFloorAllocator()),
                 peer("rpmalloc (LWJGL)", true, false, bytes -> new RpmallocAllocator()),

@@ -1,6 +1,7 @@
 package dev.talc.bench.alloc;
 
 import org.lwjgl.system.rpmalloc.RPmalloc;
+import org.lwjgl.system.rpmalloc.rpmalloc_global_statistics_t;
 
 /**
  * rpmalloc, as bundled by LWJGL 3.4.3 (lwjgl-rpmalloc with its natives-linux jar): rpaligned_alloc,
@@ -8,7 +9,8 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  * rpmalloc_thread_initialize() once per thread.
  *
  * <p>Notes, as returned by {@link #notes()}:
- * <p>Alignment and realloc are native (rpaligned_alloc, rpaligned_realloc). rpmalloc needs
+ * <p>Alignment and realloc are native (rpaligned_alloc, rpaligned_realloc). calloc (trace replay):
+ * rpaligned_calloc. rpmalloc needs
  * rpmalloc_initialize() once (done on first use) and rpmalloc_thread_initialize() on every thread before
  * that thread's first call: the adapter checks a ThreadLocal flag on each call and initialises a thread
  * the first time it comes. Threads are never finalised (no thread-exit hook), so their heaps stay with
@@ -17,7 +19,8 @@ import org.lwjgl.system.rpmalloc.RPmalloc;
  */
 public final class RpmallocAllocator extends AbstractBenchAllocator {
 
-    static final String NOTES = "Alignment and realloc are native (rpaligned_alloc, rpaligned_realloc). rpmalloc needs"
+    static final String NOTES = "Alignment and realloc are native (rpaligned_alloc, rpaligned_realloc). calloc (trace"
+            + " replay): rpaligned_calloc. rpmalloc needs"
             + " rpmalloc_initialize() once (done on first use) and rpmalloc_thread_initialize() on every thread before"
             + " that thread's first call: the adapter checks a ThreadLocal flag on each call and initialises a thread"
             + " the first time it comes. Threads are never finalised (no thread-exit hook), so their heaps stay with"
@@ -56,6 +59,35 @@ public final class RpmallocAllocator extends AbstractBenchAllocator {
         ready();
         long p = RPmalloc.nrpaligned_alloc(align, size);
         return p == 0 ? FAILED : p;
+    }
+
+    @Override
+    public long calloc(long size, long align) {
+        ready();
+        long p = RPmalloc.nrpaligned_calloc(align, 1, size);
+        return p == 0 ? FAILED : p;
+    }
+
+    /**
+     * rpmalloc_global_statistics' mapped bytes, or -1 when they read 0 (rpmalloc keeps them only when built with
+     * ENABLE_STATISTICS).
+     */
+    @Override
+    public long footprintBytes() {
+        try (rpmalloc_global_statistics_t stats = rpmalloc_global_statistics_t.calloc()) {
+            RPmalloc.rpmalloc_global_statistics(stats);
+            return stats.mapped() > 0 ? stats.mapped() : -1;
+        }
+    }
+
+    @Override
+    public String footprintNotes() {
+        return footprintBytes() > 0
+                ? "Footprint: rpmalloc_global_statistics mapped (bytes it has mapped from the OS now), read every 256"
+                        + " events and at the trace's live-bytes peak during the untimed footprint pass, minus the reading"
+                        + " just before it."
+                : "n/a: rpmalloc as LWJGL builds it keeps no statistics (rpmalloc_global_statistics reads 0: built"
+                        + " without ENABLE_STATISTICS).";
     }
 
     @Override

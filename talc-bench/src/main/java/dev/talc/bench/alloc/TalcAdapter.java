@@ -15,27 +15,31 @@ import dev.talc.TalcAllocator;
  *
  * <p>Notes, as returned by {@link #notes()}:
  * <p>Talc's raw API on offsets (tryAllocate, free, tryReallocate): alignment and realloc are native, realloc
- * grows or shrinks in place when it can. One heap over a zeroed, pre-touched Arena.ofShared() segment of the
+ * grows or shrinks in place when it can. calloc (trace replay): tryAllocate and a zero fill (Talc has no calloc).
+ * One heap over a zeroed, pre-touched Arena.ofShared() segment of the
  * requested size (Talc.over), from the ArenaPool. Not thread-safe: used by one thread at a time.
  * <p>Sharded: ConcurrentTalc.over(memory), one shard per available processor (address-partitioned heaps,
  * each a Talc behind its own spin lock; threads pick a home shard). Raw API on offsets (tryAllocate, free,
  * tryReallocate): alignment and realloc are native, a moving realloc copies up to 16 KiB under its shard's
- * lock and longer blocks outside any lock. One zeroed, pre-touched Arena.ofShared() segment of the requested
+ * lock and longer blocks outside any lock. calloc (trace replay): tryAllocate and a zero fill (Talc has no
+ * calloc). One zeroed, pre-touched Arena.ofShared() segment of the requested
  * size, from the ArenaPool. Thread-safe.
  * <p>Global lock: ConcurrentTalc.locked(Talc.over(memory)), one Talc behind one spin lock (the seed's Talck).
  * Raw API on offsets (tryAllocate, free, tryReallocate): alignment and realloc are native, a moving realloc
- * copies up to 16 KiB under its shard's lock and longer blocks outside any lock. One zeroed, pre-touched
+ * copies up to 16 KiB under its shard's lock and longer blocks outside any lock. calloc (trace replay):
+ * tryAllocate and a zero fill (Talc has no calloc). One zeroed, pre-touched
  * Arena.ofShared() segment of the requested size, from the ArenaPool. Thread-safe.
  */
 public final class TalcAdapter extends AbstractBenchAllocator {
 
     static final String NOTES = "Talc's raw API on offsets (tryAllocate, free, tryReallocate): alignment and realloc"
-            + " are native, realloc grows or shrinks in place when it can. One heap over a zeroed, pre-touched"
+            + " are native, realloc grows or shrinks in place when it can. calloc (trace replay): tryAllocate and a zero"
+            + " fill (Talc has no calloc). One heap over a zeroed, pre-touched"
             + " Arena.ofShared() segment of the requested size (Talc.over), from the ArenaPool. Not thread-safe: used by"
             + " one thread at a time.";
     private static final String CONCURRENT = " Raw API on offsets (tryAllocate, free, tryReallocate): alignment and"
             + " realloc are native, a moving realloc copies up to 16 KiB under its shard's lock and longer blocks outside"
-            + " any lock. One zeroed, pre-touched Arena.ofShared() segment of the requested size, from the ArenaPool."
+            + " any lock. calloc (trace replay): tryAllocate and a zero fill (Talc has no calloc). One zeroed, pre-touched Arena.ofShared() segment of the requested size, from the ArenaPool."
             + " Thread-safe.";
     static final String NOTES_SHARDED = "Sharded: ConcurrentTalc.over(memory), one shard per available processor"
             + " (address-partitioned heaps, each a Talc behind its own spin lock; threads pick a home shard)."
@@ -108,6 +112,12 @@ public final class TalcAdapter extends AbstractBenchAllocator {
     @Override
     public byte peek(long handle, long offset) {
         return memory.get(ValueLayout.JAVA_BYTE, handle + offset);
+    }
+
+    /** Through the heap's own segment. */
+    @Override
+    public void zero(long handle, long size) {
+        Mem.zero(memory, handle, size);
     }
 
     @Override

@@ -28,6 +28,8 @@ import dev.talc.bench.workload.HighAlignment;
 import dev.talc.bench.workload.Microbench;
 import dev.talc.bench.workload.Params;
 import dev.talc.bench.workload.RandomActions;
+import dev.talc.bench.workload.TraceReplay;
+import dev.talc.bench.trace.Traces;
 
 /**
  * PNG bar charts (JFreeChart, headless) next to {@code results.csv}: one per random-actions configuration
@@ -108,6 +110,19 @@ public final class Charts {
         }
         files.add(save(dir.resolve("high_alignment.png"), bar("High alignment: time ratio align 4096 / align 8"
                 + " (lower is better)", "allocator", "ratio", ha, false), ha));
+        DefaultCategoryDataset traces = new DefaultCategoryDataset();
+        DefaultCategoryDataset footprints = new DefaultCategoryDataset();
+        for (String name : Traces.names()) {
+            for (Contender c : contenders) {
+                value(c.name(), TraceReplay.benchmark(name), 1, 0).ifPresent(v -> traces.addValue(v, c.name(), name));
+                value(c.name(), TraceReplay.footprintBenchmark(name), 1, 0)
+                        .ifPresent(v -> footprints.addValue(v, c.name(), name));
+            }
+        }
+        files.add(save(dir.resolve("traces.png"), bar("Real programs' traces: ns per event, replayed on one thread"
+                + " (lower is better)", "trace", "ns per event (median of the timed passes)", traces, false), traces));
+        files.add(save(dir.resolve("traces_footprint.png"), bar("Real programs' traces: peak footprint / peak live bytes"
+                + " (lower is better)", "trace", "footprint / peak live bytes", footprints, false), footprints));
         files.removeIf(f -> f == null);
         return files;
     }

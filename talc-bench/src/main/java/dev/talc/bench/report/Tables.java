@@ -15,6 +15,8 @@ import dev.talc.bench.workload.HighAlignment;
 import dev.talc.bench.workload.Microbench;
 import dev.talc.bench.workload.Params;
 import dev.talc.bench.workload.RandomActions;
+import dev.talc.bench.workload.TraceReplay;
+import dev.talc.bench.trace.Traces;
 
 /**
  * The readable tables printed at the end of a run (and written to {@code summary.txt}): one per benchmark
@@ -62,6 +64,7 @@ public final class Tables {
             }
         }
         highAlignment(out);
+        traces(out, budget);
         notes(out);
         return out.toString();
     }
@@ -176,6 +179,117 @@ public final class Tables {
                     plainCell(c.name(), HighAlignment.NAME_HIGH, 1, m), plainCell(c.name(), HighAlignment.NAME_RATIO, 1, m)));
         }
         table(out, List.of("allocator", "4096 B align 8", "1 B align 4096", "ratio"), body, contenders.size());
+    }
+
+    /** The glibc peer the trace tables compare with: malloc through critical FFM downcalls. */
+    static final String GLIBC = "glibc malloc (FFM critical)";
+
+    /** The traces with rows, in the order of {@link Traces#ALL}. */
+    private List<String> traceNames() {
+        List<String> names = new ArrayList<>();
+        for (String name : Traces.names()) {
+            String b = TraceReplay.benchmark(name);
+            if (rows.stream().anyMatch(r -> r.benchmark().equals(b))) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private void traces(StringBuilder out, Params.Budget budget) {
+        List<String> names = traceNames();
+        if (names.isEmpty()) {
+            return;
+        }
+        List<String> header = new ArrayList<>(List.of("allocator"));
+        header.addAll(names);
+        out.append(String.format(Locale.ROOT, "Real programs' traces: ns per event, every event in recorded order on one"
+                + " thread, canaries checked (median of %d timed passes; lower is better)%n", budget.traces().passes()));
+        List<List<String>> body = new ArrayList<>();
+        for (Contender c : contenders) {
+            List<String> line = new ArrayList<>(List.of(label(c)));
+            names.forEach(n -> line.add(scoreCell(c.name(), TraceReplay.benchmark(n), 1, 0, Contenders.TALC)));
+            body.add(line);
+        }
+        traceVersusLines(body, names, TraceReplay::benchmark);
+        table(out, header, body, contenders.size());
+
+        out.append("The same, as a ratio to " + GLIBC + " (below 1 = faster than glibc)\n");
+        body = new ArrayList<>();
+        for (Contender c : contenders) {
+            List<String> line = new ArrayList<>(List.of(label(c)));
+            names.forEach(n -> line.add(ratioOnly(c.name(), TraceReplay.benchmark(n), 1, 0, GLIBC)));
+            body.add(line);
+        }
+        table(out, header, body, contenders.size());
+
+        out.append("Real programs' traces: peak footprint / peak live bytes (footprint in MiB; lower is better;"
+                + " what each figure measures: the notes)\n");
+        body = new ArrayList<>();
+        List<String> peak = new ArrayList<>(List.of("peak live bytes of the trace"));
+        for (String n : names) {
+            peak.add(rows.stream().filter(r -> r.measured() && r.benchmark().equals(TraceReplay.footprintBytesBenchmark(n)))
+                    .findFirst().flatMap(r -> measured(r.allocator(), TraceReplay.footprintBenchmark(n), 1, 0)
+                            .map(x -> String.format(Locale.ROOT, "%.1f MiB", r.score() / x.score() / 1048576.0)))
+                    .orElse("-"));
+        }
+        for (Contender c : contenders) {
+            List<String> line = new ArrayList<>(List.of(label(c)));
+            for (String n : names) {
+                Optional<Row> r = find(c.name(), TraceReplay.footprintBenchmark(n), 1, 0);
+                Optional<Row> b = measured(c.name(), TraceReplay.footprintBytesBenchmark(n), 1, 0);
+                if (r.isEmpty()) {
+                    line.add("-");
+                } else if (!r.get().measured()) {
+                    line.add(shortReason(r.get().note()));
+                } else {
+                    line.add(String.format(Locale.ROOT, "%.2f", r.get().score())
+                            + b.map(x -> String.format(Locale.ROOT, " (%.1f)", x.score() / 1048576.0)).orElse(""));
+                }
+            }
+            body.add(line);
+        }
+        body.add(peak);
+        traceVersusLines(body, names, TraceReplay::footprintBenchmark);
+        table(out, header, body, contenders.size());
+    }
+
+    /** "Talc vs glibc", "Talc vs best native peer" and "Talc vs best Java peer" lines (above 1 = Talc better). */
+    private void traceVersusLines(List<List<String>> body, List<String> names,
+                                  java.util.function.Function<String, String> benchmark) {
+        List<String> glibc = new ArrayList<>(List.of(Contenders.TALC + " vs " + GLIBC));
+        boolean any = false;
+        for (String n : names) {
+            Optional<Row> talc = measured(Contenders.TALC, benchmark.apply(n), 1, 0);
+            Optional<Row> peer = measured(GLIBC, benchmark.apply(n), 1, 0);
+            any |= talc.isPresent() && peer.isPresent();
+            glibc.add(talc.isPresent() && peer.isPresent() ? ratio(peer.get().score() / talc.get().score()) : "-");
+        }
+        if (any) {
+            body.add(glibc);
+        }
+        for (Kind kind : List.of(Kind.NATIVE_PEER, Kind.JAVA_PEER)) {
+            List<String> best = new ArrayList<>(List.of("best " + kind.label()));
+            List<String> versus = new ArrayList<>(List.of(Contenders.TALC + " vs best " + kind.label()));
+            boolean found = false;
+            for (String n : names) {
+                Row winner = null;
+                for (Contender c : contenders) {
+                    Optional<Row> r = measured(c.name(), benchmark.apply(n), 1, 0);
+                    if (c.kind() == kind && r.isPresent() && (winner == null || r.get().score() < winner.score())) {
+                        winner = r.get();
+                    }
+                }
+                Optional<Row> talc = measured(Contenders.TALC, benchmark.apply(n), 1, 0);
+                best.add(winner == null ? "-" : winner.allocator());
+                versus.add(winner != null && talc.isPresent() ? ratio(winner.score() / talc.get().score()) : "-");
+                found |= winner != null && talc.isPresent();
+            }
+            if (found) {
+                body.add(best);
+                body.add(versus);
+            }
+        }
     }
 
     private void notes(StringBuilder out) {

@@ -29,6 +29,8 @@ import static dev.talc.bench.workload.Params.HA_LOW_SIZE;
  */
 public final class HighAlignment implements Workload {
 
+    /** The workload's name. */
+    public static final String WORKLOAD_NAME = "high_alignment";
     /** Benchmark name of the low-alignment time. */
     public static final String NAME_LOW = "high_alignment_align8";
     /** Benchmark name of the high-alignment time. */
@@ -40,7 +42,7 @@ public final class HighAlignment implements Workload {
 
     @Override
     public String name() {
-        return "high_alignment";
+        return WORKLOAD_NAME;
     }
 
     @Override

@@ -105,6 +105,31 @@ public final class Params {
     /** See {@link #HA_HIGH_SIZE}. */
     public static final long HA_HIGH_ALIGN = 4096;
 
+    // ---- real programs' traces ---------------------------------------------------------------------
+
+    /** Events between two footprint readings of an allocator's own statistics (and one at the live-bytes peak). */
+    public static final int TRACE_FOOTPRINT_SAMPLE_EVERY = 256;
+    /** The traces quick mode replays: a small-object interpreter, a database, long realloc chains. */
+    public static final List<String> TRACES_QUICK = List.of("python", "sqlite", "gawk");
+
+    /**
+     * How the trace replay runs.
+     *
+     * @param names   the traces ({@code dev.talc.bench.trace.Traces}), in table order
+     * @param warmups unscored passes per trace after the footprint pass, each on a fresh allocator
+     * @param passes  timed passes per trace, each on a fresh allocator; the score is their median
+     */
+    public record TraceRuns(List<String> names, int warmups, int passes) {
+        /** Checks the counts. */
+        public TraceRuns {
+            names = List.copyOf(names);
+            if (warmups < 0 || passes < 1) {
+                throw new IllegalArgumentException("warmups=" + warmups + " passes=" + passes
+                        + " (warmups >= 0, passes >= 1)");
+            }
+        }
+    }
+
     // ---- budgets ----------------------------------------------------------------------------------
 
     /**
@@ -126,11 +151,26 @@ public final class Params {
      * @param pressureOps        free+allocate pairs recorded under heap pressure
      * @param alignmentReps      repetitions of each high-alignment case (the median is reported)
      * @param childTimeoutSeconds a forked JVM running longer than this is stopped (its remaining rows: not run)
+     * @param workloads          the names of the workloads this mode runs ({@link Workload#name()})
+     * @param traces             what the trace replay runs
      */
     public record Budget(String name, int trials, long durationNanos, long warmupNanos, long firstWarmupNanos,
                          List<Integer> oneThreadRealloc, List<Integer> oneThreadNoRealloc,
                          List<Integer> twoThreadsRealloc, List<Integer> twoThreadsNoRealloc,
-                         int heapRounds, int microOps, int pressureOps, int alignmentReps, long childTimeoutSeconds) {
+                         int heapRounds, int microOps, int pressureOps, int alignmentReps, long childTimeoutSeconds,
+                         List<String> workloads, TraceRuns traces) {
+
+        /** Whether this mode runs {@code workload}. */
+        public boolean runs(Workload workload) {
+            return workloads.contains(workload.name());
+        }
+
+        /** The same budget with other trace runs (the {@code --traces} and {@code --passes} options). */
+        public Budget withTraces(TraceRuns runs) {
+            return new Budget(name, trials, durationNanos, warmupNanos, firstWarmupNanos, oneThreadRealloc,
+                    oneThreadNoRealloc, twoThreadsRealloc, twoThreadsNoRealloc, heapRounds, microOps, pressureOps,
+                    alignmentReps, childTimeoutSeconds, workloads, runs);
+        }
 
         /** M values for one random-actions variant. */
         public List<Integer> maxSizes(int threads, boolean realloc) {
@@ -142,29 +182,47 @@ public final class Params {
 
         /** A one-line description of what this budget runs and skips, for the output. */
         public String describe() {
+            String replay = "trace replay of " + traces.names() + ": footprint pass, " + traces.warmups()
+                    + " warm-up passes, median of " + traces.passes() + " timed passes";
+            if (!workloads.contains(TraceReplay.NAME) || workloads.size() == 1) {
+                return name + ": " + (workloads.contains(TraceReplay.NAME) ? replay : "workloads " + workloads);
+            }
             return name + ": " + trials + " trials x " + durationNanos / 1_000_000 + " ms (+" + warmupNanos / 1_000_000
                     + " ms warm-up) per random-actions configuration; random actions 1 thread with realloc M="
                     + oneThreadRealloc + ", without realloc M=" + oneThreadNoRealloc + "; 2 threads with realloc M="
                     + twoThreadsRealloc + ", without realloc M=" + twoThreadsNoRealloc + "; heap efficiency "
                     + heapRounds + " rounds; microbenchmark " + microOps + " allocations mixed + " + pressureOps
-                    + " under pressure; high alignment median of " + alignmentReps + " runs";
+                    + " under pressure; high alignment median of " + alignmentReps + " runs; " + replay;
         }
     }
+
+    /** Every workload, in {@link Workload#all()} order. */
+    private static final List<String> ALL_WORKLOADS = List.of(RandomActions.NAME, HeapEfficiency.NAME, Microbench.NAME,
+            HighAlignment.WORKLOAD_NAME, TraceReplay.NAME);
+    /** Every bundled trace (the list of {@code dev.talc.bench.trace.Traces}). */
+    private static final List<String> TRACES_ALL = dev.talc.bench.trace.Traces.names();
 
     /** Quick mode: every allocator, 1-thread random actions at every M, a subset of the rest; about 2-3 minutes. */
     public static final Budget QUICK = new Budget("quick", 3, RA_DURATION_NANOS, 100_000_000L, 1_000_000_000L,
             RA_MAX_SIZES, List.of(1000), List.of(1000, 10000), List.of(),
-            30, 100_000, 20_000, 5, 120);
+            30, 100_000, 20_000, 5, 150, ALL_WORKLOADS, new TraceRuns(TRACES_QUICK, 1, 3));
 
     /** Full mode: Talc's own methodology (7 trials, 300 heap rounds), every variant; what the README publishes. */
     public static final Budget FULL = new Budget("full", 7, RA_DURATION_NANOS, 200_000_000L, 2_000_000_000L,
             RA_MAX_SIZES, RA_MAX_SIZES, RA_MAX_SIZES, RA_MAX_SIZES,
-            300, 1_000_000, 200_000, 21, 1800);
+            300, 1_000_000, 200_000, 21, 1800, ALL_WORKLOADS, new TraceRuns(TRACES_ALL, 2, 7));
 
     /** A tiny budget for the tests: every workload in well under a second per allocator. */
     public static final Budget TINY = new Budget("tiny", 1, 20_000_000L, 5_000_000L, 0L,
             List.of(1000), List.of(1000), List.of(1000), List.of(),
-            2, 2_000, 1_000, 2, 60);
+            2, 2_000, 1_000, 2, 60, ALL_WORKLOADS, new TraceRuns(List.of(), 0, 1));
+
+    /**
+     * The {@code traces} command: the trace replay alone, every trace, 2 warm-up and 7 timed passes unless its
+     * options say otherwise ({@link Budget#withTraces}).
+     */
+    public static final Budget TRACES = new Budget("traces", 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of(),
+            0, 0, 0, 0, 1800, List.of(TraceReplay.NAME), new TraceRuns(TRACES_ALL, 2, 7));
 
     /** The budget called {@code name}. */
     public static Budget budget(String name) {
@@ -172,7 +230,8 @@ public final class Params {
             case "quick" -> QUICK;
             case "full" -> FULL;
             case "tiny" -> TINY;
-            default -> throw new IllegalArgumentException("unknown mode '" + name + "' (quick, full)");
+            case "traces" -> TRACES;
+            default -> throw new IllegalArgumentException("unknown mode '" + name + "' (quick, full, traces)");
         };
     }
 }

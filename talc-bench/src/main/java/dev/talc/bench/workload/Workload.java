@@ -27,6 +27,7 @@ public interface Workload {
 
     /** The workloads in the order the harness runs them. */
     static java.util.List<Workload> all() {
-        return java.util.List.of(new RandomActions(), new HeapEfficiency(), new Microbench(), new HighAlignment());
+        return java.util.List.of(new RandomActions(), new HeapEfficiency(), new Microbench(), new HighAlignment(),
+                new TraceReplay());
     }
 }

@@ -165,6 +165,32 @@ class PeersTest {
         }
     }
 
+    /** calloc (the peer's own, or allocate and a zero fill) zeroes a block that reuses dirty memory. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("peers")
+    void shouldCallocZeroedBlocks(AllocatorFactory f) {
+        Assumptions.assumeFalse(f.name().equals("Harness floor") || f.name().equals("JDK slicingAllocator"),
+                "not a malloc: never used by the trace replay");
+        try (BenchAllocator a = create(f, ARENA)) {
+            for (long size : new long[] {1, 24, 100, 5000, 70_000}) {
+                for (int round = 0; round < 3; round++) {
+                    long dirty = a.allocate(size, 16);
+                    for (long p : samplePositions(size)) {
+                        a.touch(dirty, p, (byte) 0x5A);
+                    }
+                    a.free(dirty, size, 16);
+                    long h = a.calloc(size, 16);
+                    assertNotEquals(BenchAllocator.FAILED, h, () -> a.name() + ": calloc failed");
+                    checkAlignment(a, h, 16);
+                    for (long p : samplePositions(size)) {
+                        assertEquals(0, a.peek(h, p), () -> a.name() + ": calloc'd byte " + p + " of " + size);
+                    }
+                    a.free(h, size, 16);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("arenaPeers")
     void exhaustingTheArenaReturnsFailed(AllocatorFactory f) {
@@ -303,10 +329,10 @@ class PeersTest {
     @Test
     void everyPeerIsListedOnce() {
         List<String> names = Peers.all().stream().map(AllocatorFactory::name).toList();
-        assertEquals(13, names.size()); // the twelve peers of DESIGN.md and the harness floor
+        assertEquals(14, names.size()); // the twelve peers of DESIGN.md, glibc through critical downcalls, the floor
         assertEquals(names.size(), names.stream().distinct().count());
         List<String> all = Contenders.all().stream().map(Contenders.Contender::name).toList();
-        assertEquals(16, all.size());
+        assertEquals(17, all.size());
         assertEquals(List.of(Contenders.TALC, Contenders.CONCURRENT_TALC, Contenders.TALC_GLOBAL_LOCK), all.subList(0, 3));
         assertEquals(all.size(), Contenders.all().stream().map(Contenders.Contender::id).distinct().count());
     }

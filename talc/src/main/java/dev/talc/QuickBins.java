@@ -6,12 +6,12 @@ package dev.talc;
  * bin search, a split and a coalesce.
  *
  * <h2>Design note</h2>
- * A freed chunk of at most {@link #LIMIT} bytes goes, while its stack holds fewer than {@link #CAP}
- * chunks, onto the stack of its exact size; its tag keeps {@link Tag#ALLOCATED} and gains
- * {@link Tag#CACHED}, so neighbours treat it as allocated (no merge) while any free of it is rejected as
- * a double free. An allocation of alignment ≤ 16 whose chunk size has a non-empty stack pops it (every
- * chunk is 16-aligned, so any cached chunk serves). Cached chunks are free memory: counted as available,
- * never as live.
+ * A freed chunk of at most {@link #LIMIT} bytes goes onto the stack of its exact size while that stack
+ * holds fewer than {@link #CAP} chunks and all stacks together fewer than {@link #BUDGET} bytes; its tag
+ * keeps {@link Tag#ALLOCATED} and gains {@link Tag#CACHED}, so neighbours treat it as allocated (no
+ * merge) while any free of it is rejected as a double free. An allocation of alignment ≤ 16 whose chunk
+ * size has a non-empty stack pops it (every chunk is 16-aligned, so any cached chunk serves). Cached
+ * chunks are free memory: counted as available, never as live.
  *
  * <pre>
  *   stacks[CAP · (size / 16) + i], i &lt; depths[size / 16]     chunk bases, the top one the most recently freed
@@ -19,10 +19,13 @@ package dev.talc;
  *
  * The stacks are Java arrays, so pushing and popping touch no memory of the allocator (the alternative,
  * a list linked through the chunks' first words as in Rust Talc's and glibc's caches, costs one more
- * bounds-checked access per operation, to a line the caller's data may not share). Memory is never
- * stranded here: before an allocation can fail, and before any heap is truncated or measured,
- * {@link Talc} flushes every stack, merging each chunk with its free neighbours as an ordinary free
- * would. The cap bounds what the cache can hold to {@code CAP × Σ sizes ≤ 16 × 33 KiB ≈ 528 KiB}.
+ * bounds-checked access per operation). Any small chunk is admitted, whatever its neighbours: caching
+ * only chunks between two allocated ones (this class's first rule) sent a third to a half of the frees of
+ * real programs' traces down the merging path and their allocations to a split. What that rule guarded
+ * against, chunks that sit beside a gap and keep it from growing until a flush, the byte budget bounds
+ * instead (see docs/PERFORMANCE.md for the measurements). Memory is never stranded here: before an
+ * allocation can fail, and before any heap is truncated or measured, {@link Talc} flushes every stack,
+ * merging each chunk with its free neighbours as an ordinary free would.
  *
  * <p>Not thread-safe; owned by one {@link Talc}.
  */
@@ -31,10 +34,17 @@ final class QuickBins {
     static final long LIMIT = 1024;
     /** The most chunks one stack keeps. */
     static final int CAP = 16;
+    /**
+     * The most bytes all stacks together keep: chunks cached beside a gap keep it from growing, which cost
+     * the heap-efficiency benchmark 0.4 points without this bound (see the design note).
+     */
+    static final long BUDGET = 128 << 10;
     private static final int CLASSES = (int) (LIMIT >>> 4) + 1;
 
     private final long[] stacks = new long[CLASSES * CAP];
     private final int[] depths = new int[CLASSES];
+    private int count;
+    private long cachedBytes;
 
     /** The most recently cached chunk of exactly {@code chunk} bytes (at most {@link #LIMIT}), or -1. */
     long peek(long chunk) {
@@ -46,17 +56,21 @@ final class QuickBins {
     /** Removes the chunk {@link #peek} returned from its stack. */
     void drop(long chunk) {
         depths[(int) (chunk >>> 4)]--;
+        count--;
+        cachedBytes -= chunk;
     }
 
     /** Pushes the chunk at {@code base} of {@code chunk} bytes (at most {@link #LIMIT}) unless its stack is full. */
     boolean push(long base, long chunk) {
         int list = (int) (chunk >>> 4);
         int depth = depths[list];
-        if (depth >= CAP) {
+        if (depth >= CAP || cachedBytes + chunk > BUDGET) {
             return false;
         }
         stacks[list * CAP + depth] = base;
         depths[list] = depth + 1;
+        count++;
+        cachedBytes += chunk;
         return true;
     }
 
@@ -84,29 +98,23 @@ final class QuickBins {
 
     /** Empties stack {@code list}; its chunks stay readable through {@link #chunk} until the next push. */
     void clear(int list) {
+        count -= depths[list];
+        cachedBytes -= depths[list] * sizeOfList(list);
         depths[list] = 0;
     }
 
     /** Bytes in cached chunks. */
     long bytes() {
-        long bytes = 0;
-        for (int list = 0; list < CLASSES; list++) {
-            bytes += depths[list] * sizeOfList(list);
-        }
-        return bytes;
+        return cachedBytes;
     }
 
     /** Cached chunks. */
     long count() {
-        long count = 0;
-        for (int depth : depths) {
-            count += depth;
-        }
         return count;
     }
 
     /** Whether any chunk is cached. */
     boolean isEmpty() {
-        return count() == 0;
+        return count == 0;
     }
 }

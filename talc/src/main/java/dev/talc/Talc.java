@@ -380,10 +380,7 @@ public final class Talc implements TalcAllocator {
     private long freeLive(long offset, long byteSize, long tag) {
         long chunk = Tag.chunkSize(byteSize);
         long gapSize = Long.MAX_VALUE;
-        // Only a chunk with no free neighbour is cached: it would not merge with anything now, so caching
-        // it costs no contiguity (caching every small chunk cost heap efficiency).
-        if (chunk <= QuickBins.LIMIT && !Tag.isAboveFree(tag) && Tag.isAllocated(word(offset - WORD))
-                && quick.push(offset, chunk)) {
+        if (chunk <= QuickBins.LIMIT && quick.push(offset, chunk)) {
             setWord(offset + chunk - WORD, tag | CACHED);
             chunkBytes -= chunk;
         } else {
@@ -896,7 +893,7 @@ public final class Talc implements TalcAllocator {
     }
 
     /** Number of gaps of the partly fitting bin looked at (in Java arrays) before splitting a larger one. */
-    private static final int PARTIAL_BIN_PROBES = 16;
+    private static final int PARTIAL_BIN_PROBES = 2;
 
     /**
      * Best fit among the first few gaps of the block's own, partly fitting, bin (sizes within 12.5% of

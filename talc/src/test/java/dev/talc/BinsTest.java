@@ -17,10 +17,10 @@ class BinsTest {
 
     @Test
     void shouldMatchTheWorkedExample() {
-        assertEquals(70, Bins.bin(2000));
-        assertEquals(1920, Bins.lowerBound(70));
-        assertEquals(2048, Bins.lowerBound(71));
-        assertEquals(71, Bins.fitting(2000));
+        assertEquals(205, Bins.bin(5008));
+        assertEquals(4992, Bins.lowerBound(205));
+        assertEquals(5056, Bins.lowerBound(206));
+        assertEquals(206, Bins.fitting(5008));
     }
 
     @Test
@@ -40,13 +40,13 @@ class BinsTest {
     }
 
     @Test
-    void shouldSplitEveryPowerOfTwoIntoEightBins() {
+    void shouldSplitEveryPowerOfTwoInto64Bins() {
         for (int e = 10; e < 63; e++) {
             long power = 1L << e;
             int first = Bins.bin(power);
-            assertEquals(63 + 8 * (e - 10), first, "2^" + e);
-            for (int i = 0; i < 8; i++) {
-                assertEquals(power + i * (power / 8), Bins.lowerBound(first + i), "2^" + e + " bin +" + i);
+            assertEquals(63 + 64 * (e - 10), first, "2^" + e);
+            for (int i = 0; i < 64; i++) {
+                assertEquals(power + i * (power / 64), Bins.lowerBound(first + i), "2^" + e + " bin +" + i);
             }
         }
     }
@@ -54,7 +54,7 @@ class BinsTest {
     @Test
     void shouldCountEveryBinA63BitSizeMapsTo() {
         assertEquals(Bins.bin(MAX_SIZE) + 1, Bins.COUNT);
-        assertEquals(487, Bins.COUNT, "bins 0..486 as the class doc draws them");
+        assertEquals(3455, Bins.COUNT, "bins 0..3454 as the class doc draws them");
         assertEquals(Bins.COUNT - 1, Bins.bin(MAX_SIZE));
         assertEquals(Bins.COUNT - 1, Bins.bin(Bins.lowerBound(Bins.COUNT - 1)));
     }

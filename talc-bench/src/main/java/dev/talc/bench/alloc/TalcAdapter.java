@@ -1,7 +1,6 @@
 package dev.talc.bench.alloc;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 import dev.talc.ConcurrentTalc;
 import dev.talc.Talc;
@@ -10,8 +9,9 @@ import dev.talc.TalcAllocator;
 /**
  * Talc's three forms, through the raw zero-garbage API on offsets of {@link TalcAllocator}: Talc itself
  * (single-threaded), ConcurrentTalc with its default shards, or ConcurrentTalc.locked(Talc) as the "one
- * global lock" baseline (what the Rust seed's Talck is). Handles are offsets into memory(); bytes are touched
- * through that segment.
+ * global lock" baseline (what the Rust seed's Talck is). Handles are offsets into memory(); the workloads touch
+ * and read the blocks' bytes at their addresses, as every peer's, through the harness's own segment ({@link Mem}),
+ * so that this part of the harness costs all allocators alike.
  *
  * <p>Notes, as returned by {@link #notes()}:
  * <p>Talc's raw API on offsets (tryAllocate, free, tryReallocate): alignment and realloc are native, realloc
@@ -101,23 +101,6 @@ public final class TalcAdapter extends AbstractBenchAllocator {
     @Override
     public long reallocate(long handle, long oldSize, long align, long newSize) {
         return talc.tryReallocate(handle, oldSize, align, newSize);
-    }
-
-    /** Through the heap's own segment (bounds-checked), not {@link Mem}. */
-    @Override
-    public void touch(long handle, long offset, byte value) {
-        memory.set(ValueLayout.JAVA_BYTE, handle + offset, value);
-    }
-
-    @Override
-    public byte peek(long handle, long offset) {
-        return memory.get(ValueLayout.JAVA_BYTE, handle + offset);
-    }
-
-    /** Through the heap's own segment. */
-    @Override
-    public void zero(long handle, long size) {
-        Mem.zero(memory, handle, size);
     }
 
     @Override

@@ -59,7 +59,8 @@ final class ContenderRun {
         long startMillis = Long.parseLong(args[5]);
         try (BufferedWriter rows = Files.newBufferedWriter(rowsFile, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            run(contender, budget, progress(contender, index, total, startMillis), row -> {
+            Progress progress = progress(contender, index, total, startMillis);
+            run(contender, budget, progress, Profiling.fromSystemProperty(progress::line), row -> {
                 try {
                     rows.write(row.toTsv());
                     rows.newLine();
@@ -81,8 +82,12 @@ final class ContenderRun {
         };
     }
 
-    /** Runs every workload for {@code contender}, reporting rows (and "not run"/"failed" rows) to {@code out}. */
-    static void run(Contenders.Contender contender, Params.Budget budget, Progress progress, Consumer<Row> out) {
+    /**
+     * Runs every workload for {@code contender}, reporting rows (and "not run"/"failed" rows) to {@code out}, each
+     * workload profiled when {@code profiling} is not null.
+     */
+    static void run(Contenders.Contender contender, Params.Budget budget, Progress progress, Profiling profiling,
+                    Consumer<Row> out) {
         String name = contender.name();
         try (BenchAllocator probe = contender.factory().create().create(PROBE_ARENA_BYTES)) {
             progress.line("notes: " + probe.notes());
@@ -100,7 +105,16 @@ final class ContenderRun {
                 continue;
             }
             try {
-                w.run(contender.factory(), budget, progress, out);
+                if (profiling != null) {
+                    profiling.start();
+                }
+                try {
+                    w.run(contender.factory(), budget, progress, out);
+                } finally {
+                    if (profiling != null) {
+                        progress.line("profile: " + profiling.stop(contender.id(), name, w.name()).toTsv());
+                    }
+                }
             } catch (Exception | Error e) {
                 StringWriter trace = new StringWriter();
                 e.printStackTrace(new PrintWriter(trace));

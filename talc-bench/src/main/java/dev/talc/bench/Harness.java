@@ -14,10 +14,12 @@ import dev.talc.bench.alloc.Contenders.Contender;
 import dev.talc.bench.report.Charts;
 import dev.talc.bench.report.Environment;
 import dev.talc.bench.report.ForkMedian;
+import dev.talc.bench.report.ProfileBreakdown;
 import dev.talc.bench.report.ResultsCsv;
 import dev.talc.bench.report.Row;
 import dev.talc.bench.report.Tables;
 import dev.talc.bench.workload.Params;
+import dev.talc.bench.workload.Progress;
 import dev.talc.bench.workload.TraceReplay;
 import dev.talc.bench.workload.Workload;
 
@@ -44,13 +46,16 @@ final class Harness {
     private final boolean fork;
     private final int forks;
     private final Path outDir;
+    /** Where the profiles go ({@code --profile}), or null. */
+    private final Path profileDir;
 
     /**
-     * @param fork  each contender in fresh JVMs (else all in this one)
-     * @param forks fresh JVMs per contender, run round-robin over the contenders; each score is the median
-     *              over them ({@link ForkMedian})
+     * @param fork    each contender in fresh JVMs (else all in this one)
+     * @param forks   fresh JVMs per contender, run round-robin over the contenders; each score is the median
+     *                over them ({@link ForkMedian})
+     * @param profile a flame graph per allocator and workload ({@link Profiling}), in {@code outDir/profiles}
      */
-    Harness(Params.Budget budget, List<Contender> contenders, boolean fork, int forks, Path outDir) {
+    Harness(Params.Budget budget, List<Contender> contenders, boolean fork, int forks, Path outDir, boolean profile) {
         if (forks < 1 || (!fork && forks > 1)) {
             throw new IllegalArgumentException("forks=" + forks + " fork=" + fork + " (forks >= 1, and 1 without forking)");
         }
@@ -59,6 +64,7 @@ final class Harness {
         this.fork = fork;
         this.forks = forks;
         this.outDir = outDir;
+        this.profileDir = profile ? outDir.resolve("profiles") : null;
     }
 
     /** Runs everything and writes the results; returns the rows. */
@@ -71,6 +77,9 @@ final class Harness {
         System.out.println();
         Files.createDirectories(outDir);
         env.write(outDir.resolve("environment.txt"));
+        if (profileDir != null) {
+            Files.deleteIfExists(profileDir.resolve("breakdown.tsv"));
+        }
 
         List<List<List<Row>>> byContender = new ArrayList<>();
         contenders.forEach(c -> byContender.add(new ArrayList<>()));
@@ -106,6 +115,15 @@ final class Harness {
         String summary = "Talc for Java: comparative benchmarks, " + budget.name() + " mode\n\n" + env.text() + "\n"
                 + tables + "What each adapter measures (peers lacking a feature get the nearest honest equivalent):\n"
                 + String.join("\n", notes.stream().map(n -> "  " + n).toList()) + "\n";
+        if (profileDir != null && Files.exists(profileDir.resolve("breakdown.tsv"))) {
+            List<ProfileBreakdown> breakdowns = Files.readAllLines(profileDir.resolve("breakdown.tsv"), StandardCharsets.UTF_8)
+                    .stream().skip(1).filter(l -> !l.isBlank()).map(ProfileBreakdown::fromTsv).toList();
+            String where = "Where the workload thread's time went (profiled run: its figures are not for publishing; flame"
+                    + " graphs in " + profileDir + ")\n" + ProfileBreakdown.table(breakdowns);
+            System.out.println();
+            System.out.print(where);
+            summary += "\n" + where;
+        }
         Files.writeString(outDir.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
         double seconds = (System.currentTimeMillis() - start) / 1000.0;
         System.out.printf(Locale.ROOT, "Wrote %s, %s, %s and %d charts in %s (%.0f s in all).%n", csv.getFileName(),
@@ -115,7 +133,9 @@ final class Harness {
 
     private List<Row> inProcess(Contender c, int index, long start) {
         List<Row> rows = new ArrayList<>();
-        ContenderRun.run(c, budget, ContenderRun.progress(c, index, contenders.size(), start), rows::add);
+        Progress progress = ContenderRun.progress(c, index, contenders.size(), start);
+        ContenderRun.run(c, budget, progress, profileDir == null ? null : Profiling.open(profileDir, progress::line),
+                rows::add);
         return rows;
     }
 
@@ -125,6 +145,9 @@ final class Harness {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(FORK_JVM_ARGS);
+            if (profileDir != null) {
+                command.add("-D" + Profiling.PROPERTY + "=" + profileDir.toAbsolutePath());
+            }
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add(Main.class.getName());

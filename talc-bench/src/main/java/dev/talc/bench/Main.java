@@ -63,6 +63,8 @@ public final class Main {
               --no-fork      run every allocator in this JVM (faster, but later allocators run with
                              megamorphic call sites: for checking JIT pollution only)
               --out DIR      output directory (default results/<mode>)
+              --profile      a flame graph per allocator and workload (async-profiler, event=cpu) in DIR/profiles,
+                             and a table of where the time went: harness, allocator logic, segment access, copies
               --traces a,b   the traces to replay (default: quick python,sqlite,gawk; full and traces: all of
                              python,perl,cc1,sqlite,rg,jvm,gawk)
               --passes N     timed passes per trace (default: quick 3, full and traces 7); the median is reported
@@ -115,6 +117,7 @@ public final class Main {
         List<String> only = null;
         List<String> skip = List.of();
         boolean fork = true;
+        boolean profile = false;
         int forks = 1;
         Path out = Path.of("results", budget.name());
         List<String> traces = budget.traces().names();
@@ -125,6 +128,7 @@ public final class Main {
                 case "--only" -> only = ids(optionValue(args, i++));
                 case "--skip" -> skip = ids(optionValue(args, i++));
                 case "--no-fork" -> fork = false;
+                case "--profile" -> profile = true;
                 case "--forks" -> forks = Integer.parseInt(optionValue(args, i++));
                 case "--out" -> out = Path.of(optionValue(args, i++));
                 case "--traces" -> traces = traceNames(optionValue(args, i++));
@@ -138,7 +142,7 @@ public final class Main {
         budget = budget.withTraces(new Params.TraceRuns(traces, warmups, passes));
         List<Contender> chosen = budget.name().equals(Params.TRACES.name()) && only == null
                 ? traceContenders(skip) : contenders(only, skip);
-        new Harness(budget, chosen, fork, forks, out).run();
+        new Harness(budget, chosen, fork, forks, out, profile).run();
         System.exit(0); // worker threads are daemons, but native allocators may hold non-daemon helpers
     }
 

@@ -3,6 +3,7 @@ package dev.talc;
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.Charset;
 import java.util.Arrays;
@@ -65,9 +66,9 @@ import java.util.Arrays;
  */
 final class TalcArena implements Arena {
     /** The slab taken when the arena opens. */
-    static final long FIRST_SLAB = 4 << 10;
+    static final int FIRST_SLAB = 4 << 10;
     /** Slabs double up to this size. */
-    static final long MAX_SLAB = 64 << 10;
+    static final int MAX_SLAB = 64 << 10;
     /** Slabs are aligned to at least this (malloc's alignment), so small aligned requests need no padding. */
     private static final long SLAB_ALIGNMENT = 16;
     /** Requests aligned to more than this skip the bump path (keeps its arithmetic far from overflow). */
@@ -75,26 +76,27 @@ final class TalcArena implements Arena {
     /** Whether a restricted method has been called successfully from this module (native access allowed). */
     private static volatile boolean nativeAccessChecked;
 
+    // Fields kept to 48 bytes with the object header (the JDK's confined arena costs 80 bytes more per scope,
+    // plus 40 bytes per malloc'ed segment): no owner field (the JDK's session checks the thread), no field for
+    // the first slab (it is the current slab until a second one is taken).
     private final TalcAllocator allocator;
     private final Arena session;
-    private final Thread owner;
-    /** The free part of the current slab, {@code [cursor, limit)}, in offsets of the memory; empty if none. */
+    /** The free part of the current slab, {@code [cursor, limit)}, in offsets of the memory; limit 0 if none. */
     private long cursor;
     private long limit;
-    /** The size of the next slab; 0 once a slab did not fit (then every request gets a block of its own). */
-    private int nextSlab = (int) FIRST_SLAB;
-    /** The offset of the first slab ({@link #FIRST_SLAB} bytes), or -1 if it could not be had. */
-    private long firstSlab = -1;
-    /** Every other block: (offset, size) pairs, {@code blockCount} of them; null until the first. */
+    /**
+     * The size of the current slab {@code [limit - size, limit)} (0 if none), or its complement
+     * {@code ~size} once a slab did not fit in the allocator: from then on every request that misses the
+     * current slab gets a block of exactly its size. See {@link #currentSlabSize()}.
+     */
+    private int slabSize;
+    /** Every block but the current slab: (offset, size) pairs, {@code blockCount} of them; null until the first. */
     private long[] blocks;
     private int blockCount;
-    /** True during an {@code allocateFrom} helper: its one allocation is overwritten at once, not zeroed. */
-    private boolean overwritten;
 
     private TalcArena(TalcAllocator allocator) {
         this.allocator = allocator;
         this.session = Arena.ofConfined();
-        this.owner = Thread.currentThread();
     }
 
     /**
@@ -121,12 +123,11 @@ final class TalcArena implements Arena {
             throw e;
         }
         if (slab >= 0) {
-            arena.firstSlab = slab;
             arena.cursor = slab;
             arena.limit = slab + FIRST_SLAB;
-            arena.nextSlab = (int) (2 * FIRST_SLAB);
+            arena.slabSize = FIRST_SLAB;
         } else {
-            arena.nextSlab = 0;   // no room for a slab: blocks of exactly the size asked for
+            arena.slabSize = ~0;   // no room for a slab: blocks of exactly the size asked for
         }
         return arena;
     }
@@ -159,13 +160,17 @@ final class TalcArena implements Arena {
      *
      * @throws IllegalArgumentException if {@code byteSize < 0} or {@code byteAlignment} is not a power of
      *                                  two greater than 0; nothing is changed
-     * @throws IllegalStateException    if the arena is closed
-     * @throws WrongThreadException     if called from a thread other than the owner
+     * @throws IllegalStateException    if the arena is closed (the JDK's exception, as from
+     *                                  {@link Arena#ofConfined()}); nothing is changed
+     * @throws WrongThreadException     if called from a thread other than the owner (likewise)
      * @throws OutOfMemoryError         if the allocator has no room for the segment; the arena is unchanged
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        checkOpen("allocate");
+        return allocate(byteSize, byteAlignment, true);
+    }
+
+    private MemorySegment allocate(long byteSize, long byteAlignment, boolean zero) {
         if (byteSize < 0 || byteAlignment <= 0 || (byteAlignment & (byteAlignment - 1)) != 0) {
             throw Errors.badLayout(byteSize, byteAlignment);
         }
@@ -176,50 +181,60 @@ final class TalcArena implements Arena {
             // a zero-size segment takes a byte too, so that every segment has its own address (as the JDK's)
             long taken = Math.max(byteSize, 1);
             if (taken <= limit - start) {
-                MemorySegment segment = segmentAt(memory, start, byteSize);
+                MemorySegment segment = segmentAt(memory, start, byteSize, zero);
                 cursor = start + taken;
                 return segment;
             }
         }
-        return allocateSlow(memory, byteSize, byteAlignment);
+        return allocateSlow(memory, byteSize, byteAlignment, zero);
     }
 
     /** Takes a new slab, or a block of its own, for a request the current slab cannot hold. */
-    private MemorySegment allocateSlow(MemorySegment memory, long byteSize, long byteAlignment) {
+    private MemorySegment allocateSlow(MemorySegment memory, long byteSize, long byteAlignment, boolean zero) {
+        MemorySegment.NULL.reinterpret(session, null);   // the JDK's owner-thread and open checks, before any change
         ensureRecordRoom();   // before taking a block: recording it then cannot fail
-        long slab = nextSlab;
-        if (byteSize < slab / 2 && byteAlignment <= MAX_BUMP_ALIGNMENT) {
+        int current = currentSlabSize();
+        int slab = current == 0 ? FIRST_SLAB : Math.min(2 * current, MAX_SLAB);
+        if (slabSize >= 0 && byteSize < slab / 2 && byteAlignment <= MAX_BUMP_ALIGNMENT) {
             long offset = allocator.tryAllocate(slab, Math.max(byteAlignment, SLAB_ALIGNMENT));
             if (offset >= 0) {
-                record(offset, slab);
-                MemorySegment segment = segmentAt(memory, offset, byteSize);   // the slab starts aligned
-                cursor = offset + Math.max(byteSize, 1);
+                if (current > 0) {
+                    record(limit - current, current);   // the old slab stays on record until close
+                }
                 limit = offset + slab;
-                nextSlab = (int) Math.min(2L * slab, MAX_SLAB);
+                slabSize = slab;
+                MemorySegment segment = segmentAt(memory, offset, byteSize, zero);   // the slab starts aligned
+                cursor = offset + Math.max(byteSize, 1);
                 return segment;
             }
-            nextSlab = 0;   // from now on, blocks of exactly the size asked for
+            slabSize = ~current;   // from now on, blocks of exactly the size asked for
         }
         // the allocator's own OutOfMemoryError (with its OomHandler's failure, if any) if it does not fit
         MemorySegment block = allocator.allocate(byteSize, byteAlignment);
         long offset = block.address() - memory.address();
         record(offset, byteSize);
-        return segmentAt(memory, offset, byteSize);
+        return segmentAt(memory, offset, byteSize, zero);
+    }
+
+    /** The size of the current slab, 0 if there is none. */
+    private int currentSlabSize() {
+        return slabSize >= 0 ? slabSize : ~slabSize;
     }
 
     /**
-     * The segment over {@code [offset, offset + byteSize)} of the memory, zeroed unless an
-     * {@code allocateFrom} helper overwrites it, in this arena's scope. Fails only if the memory itself is
-     * closed or confined to another thread (then nothing has changed).
+     * The segment over {@code [offset, offset + byteSize)} of the memory in this arena's scope, zeroed if
+     * {@code zero}. Fails, changing nothing, if the arena is closed or used from another thread (the JDK's
+     * checks, in {@code reinterpret}), or if the memory is closed or confined to another thread.
      */
-    private MemorySegment segmentAt(MemorySegment memory, long offset, long byteSize) {
+    private MemorySegment segmentAt(MemorySegment memory, long offset, long byteSize, boolean zero) {
         MemorySegment block = memory.asSlice(offset, byteSize);
-        if (!overwritten) {
-            block.fill((byte) 0);   // also checks that the memory is alive and accessible here
+        MemorySegment segment = block.reinterpret(session, null);
+        if (zero) {
+            block.fill((byte) 0);   // through the memory's own segment: checks that it is alive and accessible
         } else if (!memory.scope().isAlive()) {
             throw new IllegalStateException("the allocator's memory is closed: reason=memory-closed memory=" + memory);
         }
-        return block.reinterpret(session, null);
+        return segment;
     }
 
     private void ensureRecordRoom() {
@@ -240,14 +255,14 @@ final class TalcArena implements Arena {
      * Closes the arena: its segments become inaccessible, then every block goes back to the allocator.
      *
      * @throws IllegalStateException if the arena is already closed, or a segment of it is in use by a
-     *                               downcall (nothing is changed then); or if the allocator refused a block
-     *                               back (every other block is still freed, and the arena is closed)
-     * @throws WrongThreadException  if called from a thread other than the owner
+     *                               downcall (the JDK's exceptions, as from {@link Arena#ofConfined()};
+     *                               nothing is changed then); or if the allocator refused a block back
+     *                               (every other block is still freed, and the arena is closed)
+     * @throws WrongThreadException  if called from a thread other than the owner; nothing is changed
      */
     @Override
     public void close() {
-        checkOpen("close");
-        session.close();
+        session.close();   // the JDK's checks first: a failed close changes nothing
         freeBlocks();
     }
 
@@ -255,7 +270,16 @@ final class TalcArena implements Arena {
     private void freeBlocks() {
         Throwable failure = null;
         int failures = 0;
-        int total = blockCount + (firstSlab >= 0 ? 1 : 0);
+        int current = currentSlabSize();
+        int total = blockCount + (current > 0 ? 1 : 0);
+        if (current > 0) {
+            try {
+                allocator.free(limit - current, current);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                failures++;
+            }
+        }
         for (int i = blockCount - 1; i >= 0; i--) {
             try {
                 allocator.free(blocks[2 * i], blocks[2 * i + 1]);
@@ -264,16 +288,9 @@ final class TalcArena implements Arena {
                 failures++;
             }
         }
-        if (firstSlab >= 0) {
-            try {
-                allocator.free(firstSlab, FIRST_SLAB);
-            } catch (RuntimeException | Error e) {
-                failure = collect(failure, e);
-                failures++;
-            }
-        }
         blockCount = 0;
-        firstSlab = -1;
+        slabSize = 0;
+        cursor = limit = 0;
         if (failure != null) {
             throw new IllegalStateException("arena closed, but the allocator refused blocks back: reason=free-failed"
                     + " failedBlocks=" + failures + " blockCount=" + total, failure);
@@ -290,16 +307,6 @@ final class TalcArena implements Arena {
         return first;
     }
 
-    private void checkOpen(String operation) {
-        if (Thread.currentThread() != owner) {
-            throw new WrongThreadException("arena used outside its owner thread: reason=wrong-thread operation="
-                    + operation + " owner=" + owner + " thread=" + Thread.currentThread());
-        }
-        if (!session.scope().isAlive()) {
-            throw new IllegalStateException("arena is closed: reason=already-closed operation=" + operation);
-        }
-    }
-
     /**
      * A short description: the allocator's class, whether open, and the blocks taken.
      *
@@ -308,89 +315,58 @@ final class TalcArena implements Arena {
     @Override
     public String toString() {
         return "TalcArena[allocator=" + allocator.getClass().getSimpleName() + ", open=" + session.scope().isAlive()
-                + ", blocks=" + (blockCount + (firstSlab >= 0 ? 1 : 0)) + "]";
+                + ", blocks=" + (blockCount + (currentSlabSize() > 0 ? 1 : 0)) + "]";
     }
 
     // ---- SegmentAllocator's helpers: the JDK's defaults, minus zeroing what they overwrite at once ----
 
+    /**
+     * This arena as a {@link SegmentAllocator} that does not zero: the JDK's default {@code allocateFrom}
+     * helpers, called on it, make exactly one allocation each and overwrite all of it at once (their
+     * {@code @implSpec}).
+     */
+    private SegmentAllocator unzeroed() {
+        return (byteSize, byteAlignment) -> allocate(byteSize, byteAlignment, false);
+    }
+
     @Override
     public MemorySegment allocateFrom(String str, Charset charset) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(str, charset);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(str, charset);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfByte layout, byte value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfChar layout, char value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfShort layout, short value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfInt layout, int value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfFloat layout, float value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfLong layout, long value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfDouble layout, double value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
@@ -399,12 +375,7 @@ final class TalcArena implements Arena {
             throw new IllegalArgumentException("allocateFrom: an address must be native: reason=heap-segment value="
                     + value);
         }
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     /**
@@ -419,16 +390,14 @@ final class TalcArena implements Arena {
                                       long sourceOffset, long elementCount) {
         long mark = cursor;
         int count = blockCount;
-        overwritten = true;
+        int slab = slabSize;
         try {
-            return Arena.super.allocateFrom(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
+            return unzeroed().allocateFrom(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
         } catch (RuntimeException e) {
-            if (blockCount == count) {
+            if (blockCount == count && slabSize == slab) {
                 cursor = mark;   // (a block taken for it stays with the arena until it closes)
             }
             throw e;
-        } finally {
-            overwritten = false;
         }
     }
 }

@@ -154,7 +154,10 @@ public sealed interface TalcAllocator extends SegmentAllocator permits Talc, Con
      *     usable.</li>
      * <li>Every segment's scope is the arena's. After {@link Arena#close() close()} each one is
      *     inaccessible (an access throws {@link IllegalStateException}, {@code isAlive()} is false), and
-     *     every block is back in this allocator: {@link #stats()} is as before the arena opened.</li>
+     *     every block is back in this allocator: {@link #stats()} shows the live blocks, allocated and
+     *     available bytes it showed before the arena opened (unless other code changed them meanwhile; a
+     *     {@link ConcurrentTalc} that merged free memory of its shards has 8 bytes more available per heap
+     *     it merged away).</li>
      * <li>Only the thread that opened the arena may allocate from it, close it, or access its segments;
      *     another thread gets {@link WrongThreadException}. A second close, or an allocation after close,
      *     throws {@link IllegalStateException}. None of these change anything.</li>

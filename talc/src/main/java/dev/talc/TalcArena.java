@@ -16,49 +16,62 @@ import java.util.Arrays;
  * <ul>
  * <li><b>Scope.</b> Each arena owns one JDK confined session ({@link Arena#ofConfined()}). A segment is a
  *     slice of the allocator's memory given that session's scope with
- *     {@link MemorySegment#reinterpret(Arena, java.util.function.Consumer)} (exactly the slice: never a
- *     segment wider than what was asked for). Closing the session first is what makes every segment
- *     inaccessible (the JDK then rejects each access with {@link IllegalStateException}); only then do the
- *     blocks go back to the allocator, so no live segment can ever see a reused block.</li>
+ *     {@link MemorySegment#reinterpret(Arena, java.util.function.Consumer)}: exactly the slice asked for,
+ *     never a wider segment. Closing the session first is what makes every segment inaccessible (the JDK
+ *     then rejects each access with {@link IllegalStateException}); only then do the blocks go back to the
+ *     allocator, so no live segment can ever see a reused block. The price: a re-scoped segment does not
+ *     keep the allocator's memory alive, so that memory must outlive the arena.</li>
  * <li><b>Blocks: slabs and a bump pointer.</b> The arena takes a 4 KiB block (a <em>slab</em>) when it
  *     opens and hands out aligned slices of it, bumping a cursor; a request that does not fit takes a new
- *     slab, twice the size of the last (up to 64 KiB), or, if it is larger than half a slab, a block of its
- *     own. So a scope of up to 4 KiB of small segments costs one allocate and one free of the allocator,
+ *     slab, twice the size of the last (up to 64 KiB), or, if it is half a slab or more, a block of its
+ *     own. So a scope whose segments fit in 4 KiB costs one allocate and one free of the allocator,
  *     however many segments it makes. Once a slab does not fit in the allocator, the arena takes blocks
  *     of exactly the size asked for, so it fails with {@link OutOfMemoryError} only when the request
- *     itself does not fit.</li>
- * <li><b>The record.</b> The first slab's offset is a field; later blocks go into a {@code long[]} of
- *     (offset, size) pairs, made on the second block and doubled when full. No Java object per segment
- *     beyond the segment itself.</li>
+ *     itself does not fit (that error is the allocator's own).</li>
+ * <li><b>The record.</b> The current slab is {@code [limit - slabSize, limit)}; every other block goes
+ *     into a {@code long[]} of (offset, size) pairs, made on the second block and doubled when full. No
+ *     Java object per segment beyond the segment itself.</li>
  * <li><b>Zeroing.</b> Every segment is zeroed, as the JDK's arenas do. The {@code allocateFrom} helpers
- *     skip it for the one allocation the JDK's default implementation makes and overwrites in full at
- *     once (its {@code @implSpec}); the JDK's own arenas skip it there the same way.</li>
- * <li><b>Checks before changes.</b> Owner thread, open state and the layout are checked before the
- *     cursor moves or the allocator is called; {@link #close()} closes the session (which can refuse, e.g.
- *     while a downcall holds it) before freeing anything, then frees every block even if one free
- *     throws.</li>
+ *     run the JDK's default implementations on a view of this arena that does not zero: each makes one
+ *     allocation and overwrites all of it at once (its {@code @implSpec}), which is where the JDK's own
+ *     arenas skip zeroing too ({@code SegmentAllocator}'s private {@code allocateNoInit}).</li>
+ * <li><b>Checks before changes.</b> The layout is checked first; the owner thread and open state are
+ *     the JDK's checks, made before the cursor moves ({@code reinterpret} on the bump path), before the
+ *     allocator is called (a zero-length {@code reinterpret} on the slow path), and before any block is
+ *     freed ({@link #close()} closes the session first, which also refuses while a downcall holds it).
+ *     Close then frees every block even if one free throws.</li>
  * </ul>
  *
  * <h2>Costs per scope, and the alternatives measured</h2>
- * A scope costs: the JDK session (three small objects, 80 bytes), this object (about 64 bytes), one
- * allocate and one free of the allocator for the first slab, and per segment a bounds check, a bump, the
- * zeroing and the segment object (40 bytes; the JIT removes it when the segment does not escape and this
- * class's methods inline). Measured in JMH on the 2-core development machine against
- * {@code Arena.ofConfined()} (one scope: open, allocate, write one long, close; {@code ArenaScopeBenchmark}):
+ * A scope costs the JDK session (three objects, 80 bytes), this object (48 bytes), one allocate and one
+ * free of the allocator, and per segment a bump, the zeroing, the JDK's checks and the segment object
+ * (40 bytes, which the JIT removes when the segment does not escape and {@link #allocate(long, long)}
+ * inlines into the caller). Sampled with async-profiler in {@code ArenaScopeBenchmark} (Talc, one 8-byte
+ * segment): about 60% of the time in the allocator's allocate and free, 30% in the JDK's session (open,
+ * checks, close) and segment, 10% here. So the allocator's speed sets the floor of a scope: an
+ * allocate/free pair of {@link Talc} alone took about 20 ns, the whole {@code Arena.ofConfined()} scope
+ * with one 8-byte segment 26 ns, the same scope bumping a reused block with no allocator behind it 4 ns
+ * (everything scalar-replaced). One short JMH run each (2-core development machine, 2x1 s), against
+ * {@code Arena.ofConfined()} (one scope: open, allocate, write one long, close):
  * <ul>
- * <li>One allocator block per segment, recorded in a {@code long[]} made per scope: 232 B and 1.3-1.5x the
- *     JDK's time with one 8-byte segment, 1.6-2x with ten; a block per segment costs an allocate/free pair
- *     of the allocator (about 20-25 ns), about what the JDK's whole malloc-backed allocation costs.</li>
+ * <li>One allocator block per segment, recorded in a {@code long[]} made per scope: 232 B per scope and
+ *     1.6x the JDK's time with ten 8-byte segments; with the first block in fields and a {@code long[]}
+ *     only for more, 168 B and 1.6x with one segment, 1.35x with two, 1.6x with ten. A pair of the
+ *     allocator per segment costs about what the JDK's whole malloc-backed allocation does.</li>
  * <li>The same with the record in the allocator's memory (16 bytes after each block: the previous
- *     record's offset and the size): no array, 152 B per scope, still a pair per segment (0.9-1.5x).</li>
- * <li>Slabs taken lazily, at the first allocation: the slow path then runs in every scope, and with it
- *     inlined the allocate method compiles too large for the JIT to inline into its caller, so the
- *     segments escape (200 B per scope against 160 B for the eager slab, and 10-15% slower).</li>
+ *     record's offset and the size): no array, 152 B per scope, 1.45x with one segment, 1.25x with two,
+ *     0.75x with ten; still one pair per segment, and 16 more bytes of the allocator per segment.</li>
+ * <li>Slabs, taken at the first allocation rather than when the arena opens: 200 B per scope against 160 B,
+ *     and 10-15% slower. With the slow path run in every scope and inlined, {@code allocate} compiled too
+ *     large for the JIT to inline into its caller ("already compiled into a big method"), so the segments
+ *     escaped.</li>
+ * <li>An owner-thread field, a field for the first slab and a zeroing flag (64 bytes instead of 48): the
+ *     scope cost 144 B against the JDK's 128 B with one segment in {@code ArenaScopeBenchmark}.</li>
  * </ul>
- * The JDK's confined arena is built for escape analysis: in these loops its session and segments vanish
- * and only its 48-byte free action per segment is allocated. This arena's session is created in
- * {@code newArena()}, whose call into the allocator is too large to inline, so the session and this
- * object stay on the heap.
+ * The JDK's confined arena is built for escape analysis: in some loop shapes its session vanishes too
+ * and only its 48-byte free action per segment is allocated (48 B per scope with one segment). This
+ * arena's session is made in {@code newArena()}, whose call into the allocator is too large to inline,
+ * so the session and this object stay on the heap: 128 B per scope whatever the number of segments.
  *
  * @apiNote Confined: only the thread that created the arena may allocate from it or close it (as
  *          {@link Arena#ofConfined()}); its segments are accessible only from that thread. The allocator

@@ -162,10 +162,11 @@ public sealed interface TalcAllocator extends SegmentAllocator permits Talc, Con
      *     another thread gets {@link WrongThreadException}. A second close, or an allocation after close,
      *     throws {@link IllegalStateException}. None of these change anything.</li>
      * </ul>
-     * The arena takes blocks of 4 KiB and more from this allocator (one when it opens) and hands out
-     * slices of them, so a scope of small segments costs one allocation and one free of this allocator;
-     * while it is open, {@link #stats()} counts those blocks, not the segments. A request larger than half
-     * such a block gets a block of its own.
+     * The arena takes blocks of 16 KiB and more from this allocator (one when it opens) and hands out
+     * slices of them, so a scope whose segments fit in 16 KiB costs one allocation and one free of this
+     * allocator; while it is open, {@link #stats()} counts those blocks, not the segments. A request of
+     * half a block or more gets a block of its own; when no such block fits, each request gets its own, so
+     * the arena runs out of memory only when the request itself does not fit.
      *
      * <p><b>Native access.</b> Giving a slice of native memory the arena's scope is a restricted method
      * ({@link MemorySegment#reinterpret(Arena, java.util.function.Consumer)}), so the module {@code dev.talc}

@@ -154,15 +154,19 @@ public sealed interface TalcAllocator extends SegmentAllocator permits Talc, Con
      *     usable.</li>
      * <li>Every segment's scope is the arena's. After {@link Arena#close() close()} each one is
      *     inaccessible (an access throws {@link IllegalStateException}, {@code isAlive()} is false), and
-     *     every block is back in this allocator: {@link #stats()} is as before the arena opened.</li>
+     *     every block is back in this allocator: {@link #stats()} shows the live blocks, allocated and
+     *     available bytes it showed before the arena opened (unless other code changed them meanwhile; a
+     *     {@link ConcurrentTalc} that merged free memory of its shards has 8 bytes more available per heap
+     *     it merged away).</li>
      * <li>Only the thread that opened the arena may allocate from it, close it, or access its segments;
      *     another thread gets {@link WrongThreadException}. A second close, or an allocation after close,
      *     throws {@link IllegalStateException}. None of these change anything.</li>
      * </ul>
-     * The arena takes blocks of 4 KiB and more from this allocator (one when it opens) and hands out
-     * slices of them, so a scope of small segments costs one allocation and one free of this allocator;
-     * while it is open, {@link #stats()} counts those blocks, not the segments. A request larger than half
-     * such a block gets a block of its own.
+     * The arena takes blocks of 16 KiB and more from this allocator (one when it opens) and hands out
+     * slices of them, so a scope whose segments fit in 16 KiB costs one allocation and one free of this
+     * allocator; while it is open, {@link #stats()} counts those blocks, not the segments. A request of
+     * half a block or more gets a block of its own; when no such block fits, each request gets its own, so
+     * the arena runs out of memory only when the request itself does not fit.
      *
      * <p><b>Native access.</b> Giving a slice of native memory the arena's scope is a restricted method
      * ({@link MemorySegment#reinterpret(Arena, java.util.function.Consumer)}), so the module {@code dev.talc}

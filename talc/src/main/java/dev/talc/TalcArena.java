@@ -3,6 +3,7 @@ package dev.talc;
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.Charset;
 import java.util.Arrays;
@@ -15,49 +16,74 @@ import java.util.Arrays;
  * <ul>
  * <li><b>Scope.</b> Each arena owns one JDK confined session ({@link Arena#ofConfined()}). A segment is a
  *     slice of the allocator's memory given that session's scope with
- *     {@link MemorySegment#reinterpret(Arena, java.util.function.Consumer)} (exactly the slice: never a
- *     segment wider than what was asked for). Closing the session first is what makes every segment
- *     inaccessible (the JDK then rejects each access with {@link IllegalStateException}); only then do the
- *     blocks go back to the allocator, so no live segment can ever see a reused block.</li>
- * <li><b>Blocks: slabs and a bump pointer.</b> The arena takes a 4 KiB block (a <em>slab</em>) when it
+ *     {@link MemorySegment#reinterpret(Arena, java.util.function.Consumer)}: exactly the slice asked for,
+ *     never a wider segment. Closing the session first is what makes every segment inaccessible (the JDK
+ *     then rejects each access with {@link IllegalStateException}); only then do the blocks go back to the
+ *     allocator, so no live segment can ever see a reused block. The price: a re-scoped segment does not
+ *     keep the allocator's memory alive, so that memory must outlive the arena.</li>
+ * <li><b>Blocks: slabs and a bump pointer.</b> The arena takes a 16 KiB block (a <em>slab</em>) when it
  *     opens and hands out aligned slices of it, bumping a cursor; a request that does not fit takes a new
- *     slab, twice the size of the last (up to 64 KiB), or, if it is larger than half a slab, a block of its
- *     own. So a scope of up to 4 KiB of small segments costs one allocate and one free of the allocator,
+ *     slab, twice the size of the last (up to 64 KiB), or, if it is half that or more, a block of its
+ *     own. So a scope whose segments fit in 16 KiB costs one allocate and one free of the allocator,
  *     however many segments it makes. Once a slab does not fit in the allocator, the arena takes blocks
  *     of exactly the size asked for, so it fails with {@link OutOfMemoryError} only when the request
- *     itself does not fit.</li>
- * <li><b>The record.</b> The first slab's offset is a field; later blocks go into a {@code long[]} of
- *     (offset, size) pairs, made on the second block and doubled when full. No Java object per segment
- *     beyond the segment itself.</li>
+ *     itself does not fit (that error is the allocator's own).</li>
+ * <li><b>The record.</b> The current slab is {@code [limit - slabSize, limit)}; every other block goes
+ *     into a {@code long[]} of (offset, size) pairs, made on the second block and doubled when full. No
+ *     Java object per segment beyond the segment itself.</li>
  * <li><b>Zeroing.</b> Every segment is zeroed, as the JDK's arenas do. The {@code allocateFrom} helpers
- *     skip it for the one allocation the JDK's default implementation makes and overwrites in full at
- *     once (its {@code @implSpec}); the JDK's own arenas skip it there the same way.</li>
- * <li><b>Checks before changes.</b> Owner thread, open state and the layout are checked before the
- *     cursor moves or the allocator is called; {@link #close()} closes the session (which can refuse, e.g.
- *     while a downcall holds it) before freeing anything, then frees every block even if one free
- *     throws.</li>
+ *     run the JDK's default implementations on a view of this arena that does not zero: each makes one
+ *     allocation and overwrites all of it at once (its {@code @implSpec}), which is where the JDK's own
+ *     arenas skip zeroing too ({@code SegmentAllocator}'s private {@code allocateNoInit}).</li>
+ * <li><b>Checks before changes.</b> The layout is checked first; the owner thread and open state are
+ *     the JDK's checks, made before the cursor moves ({@code reinterpret} on the bump path), before the
+ *     allocator is called (a zero-length {@code reinterpret} on the slow path), and before any block is
+ *     freed ({@link #close()} closes the session first, which also refuses while a downcall holds it).
+ *     Close then frees every block even if one free throws.</li>
  * </ul>
  *
  * <h2>Costs per scope, and the alternatives measured</h2>
- * A scope costs: the JDK session (three small objects, 80 bytes), this object (about 64 bytes), one
- * allocate and one free of the allocator for the first slab, and per segment a bounds check, a bump, the
- * zeroing and the segment object (40 bytes; the JIT removes it when the segment does not escape and this
- * class's methods inline). Measured in JMH on the 2-core development machine against
- * {@code Arena.ofConfined()} (one scope: open, allocate, write one long, close; {@code ArenaScopeBenchmark}):
+ * A scope costs the JDK session (three objects, 80 bytes), this object (48 bytes), one allocate and one
+ * free of the allocator, and per segment a bump, the zeroing, the JDK's checks and the segment object
+ * (40 bytes, which the JIT removes when the segment does not escape and {@link #allocate(long, long)}
+ * inlines into the caller). Sampled with async-profiler in {@code ArenaScopeBenchmark} (Talc, one 8-byte
+ * segment): about 60% of the time in the allocator's allocate and free, 30% in the JDK's session (open,
+ * checks, close) and segment, 10% here. So the allocator's speed sets the floor of a scope: an
+ * allocate/free pair of {@link Talc} alone took about 20 ns, the whole {@code Arena.ofConfined()} scope
+ * with one 8-byte segment 26 ns, the same scope bumping a reused block with no allocator behind it 4 ns
+ * (everything scalar-replaced). One short JMH run each (2-core development machine, 2x1 s), against
+ * {@code Arena.ofConfined()} (one scope: open, allocate, write one long, close):
  * <ul>
- * <li>One allocator block per segment, recorded in a {@code long[]} made per scope: 232 B and 1.3-1.5x the
- *     JDK's time with one 8-byte segment, 1.6-2x with ten; a block per segment costs an allocate/free pair
- *     of the allocator (about 20-25 ns), about what the JDK's whole malloc-backed allocation costs.</li>
+ * <li>One allocator block per segment, recorded in a {@code long[]} made per scope: 232 B per scope and
+ *     1.6x the JDK's time with ten 8-byte segments; with the first block in fields and a {@code long[]}
+ *     only for more, 168 B and 1.6x with one segment, 1.35x with two, 1.6x with ten. A pair of the
+ *     allocator per segment costs about what the JDK's whole malloc-backed allocation does.</li>
  * <li>The same with the record in the allocator's memory (16 bytes after each block: the previous
- *     record's offset and the size): no array, 152 B per scope, still a pair per segment (0.9-1.5x).</li>
- * <li>Slabs taken lazily, at the first allocation: the slow path then runs in every scope, and with it
- *     inlined the allocate method compiles too large for the JIT to inline into its caller, so the
- *     segments escape (200 B per scope against 160 B for the eager slab, and 10-15% slower).</li>
+ *     record's offset and the size): no array, 152 B per scope, 1.45x with one segment, 1.25x with two,
+ *     0.75x with ten; still one pair per segment, and 16 more bytes of the allocator per segment.</li>
+ * <li>Slabs, taken at the first allocation rather than when the arena opens: 200 B per scope against 160 B,
+ *     and 10-15% slower. With the slow path run in every scope and inlined, {@code allocate} compiled too
+ *     large for the JIT to inline into its caller ("already compiled into a big method"), so the segments
+ *     escaped.</li>
+ * <li>An owner-thread field, a field for the first slab and a zeroing flag (64 bytes instead of 48): the
+ *     scope cost 144 B against the JDK's 128 B with one segment in {@code ArenaScopeBenchmark}.</li>
+ * <li>A first slab of 4 KiB: the same time with one segment (an allocate/free pair of Talc costs the same
+ *     for 4 and 16 KiB), but ten 1 KiB segments then took a second slab in every scope, the slow path
+ *     inlined into {@code allocate} again, and the scope cost 608 B (the JDK's: 560 B) and 0.38x the JDK's
+ *     time against 0.25x with 16 KiB. The price of 16 KiB: that much of the allocator held by each open
+ *     arena, and a heap without a 16 KiB gap serves the arena block by block.</li>
  * </ul>
- * The JDK's confined arena is built for escape analysis: in these loops its session and segments vanish
- * and only its 48-byte free action per segment is allocated. This arena's session is created in
- * {@code newArena()}, whose call into the allocator is too large to inline, so the session and this
- * object stay on the heap.
+ * This design, in smoke runs of {@code ArenaScopeBenchmark} (3x300 ms warm-up, 2x300 ms, on a machine
+ * busy with other work; ratios to {@code Arena.ofConfined()}): Talc's arena 1.06-1.25x with one segment of
+ * 8 or 1024 bytes, 0.68-0.81x with two, 0.18-0.24x with ten; ConcurrentTalc's 1.7-1.8x, 0.62-1.03x,
+ * 0.26-0.29x (its allocator pair takes a lock twice); 128 B per scope in every case, the JDK's 128, 176 and
+ * 560 B. With one or two segments the allocator's pair alone is most of what the JDK's whole scope costs,
+ * so this arena can only get there with a faster pair.
+ *
+ * <p>The JDK's confined arena is built for escape analysis: in some loop shapes its session vanishes too
+ * and only its 48-byte free action per segment is allocated (48 B per scope with one segment). This
+ * arena's session is made in {@code newArena()}, whose call into the allocator is too large to inline,
+ * so the session and this object stay on the heap: 128 B per scope whatever the number of segments.
  *
  * @apiNote Confined: only the thread that created the arena may allocate from it or close it (as
  *          {@link Arena#ofConfined()}); its segments are accessible only from that thread. The allocator
@@ -65,9 +91,9 @@ import java.util.Arrays;
  */
 final class TalcArena implements Arena {
     /** The slab taken when the arena opens. */
-    static final long FIRST_SLAB = 4 << 10;
+    static final int FIRST_SLAB = 16 << 10;
     /** Slabs double up to this size. */
-    static final long MAX_SLAB = 64 << 10;
+    static final int MAX_SLAB = 64 << 10;
     /** Slabs are aligned to at least this (malloc's alignment), so small aligned requests need no padding. */
     private static final long SLAB_ALIGNMENT = 16;
     /** Requests aligned to more than this skip the bump path (keeps its arithmetic far from overflow). */
@@ -75,26 +101,27 @@ final class TalcArena implements Arena {
     /** Whether a restricted method has been called successfully from this module (native access allowed). */
     private static volatile boolean nativeAccessChecked;
 
+    // Fields kept to 48 bytes with the object header (the JDK's confined arena costs 80 bytes more per scope,
+    // plus 40 bytes per malloc'ed segment): no owner field (the JDK's session checks the thread), no field for
+    // the first slab (it is the current slab until a second one is taken).
     private final TalcAllocator allocator;
     private final Arena session;
-    private final Thread owner;
-    /** The free part of the current slab, {@code [cursor, limit)}, in offsets of the memory; empty if none. */
+    /** The free part of the current slab, {@code [cursor, limit)}, in offsets of the memory; limit 0 if none. */
     private long cursor;
     private long limit;
-    /** The size of the next slab; 0 once a slab did not fit (then every request gets a block of its own). */
-    private int nextSlab = (int) FIRST_SLAB;
-    /** The offset of the first slab ({@link #FIRST_SLAB} bytes), or -1 if it could not be had. */
-    private long firstSlab = -1;
-    /** Every other block: (offset, size) pairs, {@code blockCount} of them; null until the first. */
+    /**
+     * The size of the current slab {@code [limit - size, limit)} (0 if none), or its complement
+     * {@code ~size} once a slab did not fit in the allocator: from then on every request that misses the
+     * current slab gets a block of exactly its size. See {@link #currentSlabSize()}.
+     */
+    private int slabSize;
+    /** Every block but the current slab: (offset, size) pairs, {@code blockCount} of them; null until the first. */
     private long[] blocks;
     private int blockCount;
-    /** True during an {@code allocateFrom} helper: its one allocation is overwritten at once, not zeroed. */
-    private boolean overwritten;
 
     private TalcArena(TalcAllocator allocator) {
         this.allocator = allocator;
         this.session = Arena.ofConfined();
-        this.owner = Thread.currentThread();
     }
 
     /**
@@ -121,12 +148,11 @@ final class TalcArena implements Arena {
             throw e;
         }
         if (slab >= 0) {
-            arena.firstSlab = slab;
             arena.cursor = slab;
             arena.limit = slab + FIRST_SLAB;
-            arena.nextSlab = (int) (2 * FIRST_SLAB);
+            arena.slabSize = FIRST_SLAB;
         } else {
-            arena.nextSlab = 0;   // no room for a slab: blocks of exactly the size asked for
+            arena.slabSize = ~0;   // no room for a slab: blocks of exactly the size asked for
         }
         return arena;
     }
@@ -159,13 +185,17 @@ final class TalcArena implements Arena {
      *
      * @throws IllegalArgumentException if {@code byteSize < 0} or {@code byteAlignment} is not a power of
      *                                  two greater than 0; nothing is changed
-     * @throws IllegalStateException    if the arena is closed
-     * @throws WrongThreadException     if called from a thread other than the owner
+     * @throws IllegalStateException    if the arena is closed (the JDK's exception, as from
+     *                                  {@link Arena#ofConfined()}); nothing is changed
+     * @throws WrongThreadException     if called from a thread other than the owner (likewise)
      * @throws OutOfMemoryError         if the allocator has no room for the segment; the arena is unchanged
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        checkOpen("allocate");
+        return allocate(byteSize, byteAlignment, true);
+    }
+
+    private MemorySegment allocate(long byteSize, long byteAlignment, boolean zero) {
         if (byteSize < 0 || byteAlignment <= 0 || (byteAlignment & (byteAlignment - 1)) != 0) {
             throw Errors.badLayout(byteSize, byteAlignment);
         }
@@ -176,50 +206,60 @@ final class TalcArena implements Arena {
             // a zero-size segment takes a byte too, so that every segment has its own address (as the JDK's)
             long taken = Math.max(byteSize, 1);
             if (taken <= limit - start) {
-                MemorySegment segment = segmentAt(memory, start, byteSize);
+                MemorySegment segment = segmentAt(memory, start, byteSize, zero);
                 cursor = start + taken;
                 return segment;
             }
         }
-        return allocateSlow(memory, byteSize, byteAlignment);
+        return allocateSlow(memory, byteSize, byteAlignment, zero);
     }
 
     /** Takes a new slab, or a block of its own, for a request the current slab cannot hold. */
-    private MemorySegment allocateSlow(MemorySegment memory, long byteSize, long byteAlignment) {
+    private MemorySegment allocateSlow(MemorySegment memory, long byteSize, long byteAlignment, boolean zero) {
+        MemorySegment.NULL.reinterpret(session, null);   // the JDK's owner-thread and open checks, before any change
         ensureRecordRoom();   // before taking a block: recording it then cannot fail
-        long slab = nextSlab;
-        if (byteSize < slab / 2 && byteAlignment <= MAX_BUMP_ALIGNMENT) {
+        int current = currentSlabSize();
+        int slab = current == 0 ? FIRST_SLAB : Math.min(2 * current, MAX_SLAB);
+        if (slabSize >= 0 && byteSize < slab / 2 && byteAlignment <= MAX_BUMP_ALIGNMENT) {
             long offset = allocator.tryAllocate(slab, Math.max(byteAlignment, SLAB_ALIGNMENT));
             if (offset >= 0) {
-                record(offset, slab);
-                MemorySegment segment = segmentAt(memory, offset, byteSize);   // the slab starts aligned
-                cursor = offset + Math.max(byteSize, 1);
+                if (current > 0) {
+                    record(limit - current, current);   // the old slab stays on record until close
+                }
                 limit = offset + slab;
-                nextSlab = (int) Math.min(2L * slab, MAX_SLAB);
+                slabSize = slab;
+                MemorySegment segment = segmentAt(memory, offset, byteSize, zero);   // the slab starts aligned
+                cursor = offset + Math.max(byteSize, 1);
                 return segment;
             }
-            nextSlab = 0;   // from now on, blocks of exactly the size asked for
+            slabSize = ~current;   // from now on, blocks of exactly the size asked for
         }
         // the allocator's own OutOfMemoryError (with its OomHandler's failure, if any) if it does not fit
         MemorySegment block = allocator.allocate(byteSize, byteAlignment);
         long offset = block.address() - memory.address();
         record(offset, byteSize);
-        return segmentAt(memory, offset, byteSize);
+        return segmentAt(memory, offset, byteSize, zero);
+    }
+
+    /** The size of the current slab, 0 if there is none. */
+    private int currentSlabSize() {
+        return slabSize >= 0 ? slabSize : ~slabSize;
     }
 
     /**
-     * The segment over {@code [offset, offset + byteSize)} of the memory, zeroed unless an
-     * {@code allocateFrom} helper overwrites it, in this arena's scope. Fails only if the memory itself is
-     * closed or confined to another thread (then nothing has changed).
+     * The segment over {@code [offset, offset + byteSize)} of the memory in this arena's scope, zeroed if
+     * {@code zero}. Fails, changing nothing, if the arena is closed or used from another thread (the JDK's
+     * checks, in {@code reinterpret}), or if the memory is closed or confined to another thread.
      */
-    private MemorySegment segmentAt(MemorySegment memory, long offset, long byteSize) {
+    private MemorySegment segmentAt(MemorySegment memory, long offset, long byteSize, boolean zero) {
         MemorySegment block = memory.asSlice(offset, byteSize);
-        if (!overwritten) {
-            block.fill((byte) 0);   // also checks that the memory is alive and accessible here
+        MemorySegment segment = block.reinterpret(session, null);
+        if (zero) {
+            block.fill((byte) 0);   // through the memory's own segment: checks that it is alive and accessible
         } else if (!memory.scope().isAlive()) {
             throw new IllegalStateException("the allocator's memory is closed: reason=memory-closed memory=" + memory);
         }
-        return block.reinterpret(session, null);
+        return segment;
     }
 
     private void ensureRecordRoom() {
@@ -240,14 +280,14 @@ final class TalcArena implements Arena {
      * Closes the arena: its segments become inaccessible, then every block goes back to the allocator.
      *
      * @throws IllegalStateException if the arena is already closed, or a segment of it is in use by a
-     *                               downcall (nothing is changed then); or if the allocator refused a block
-     *                               back (every other block is still freed, and the arena is closed)
-     * @throws WrongThreadException  if called from a thread other than the owner
+     *                               downcall (the JDK's exceptions, as from {@link Arena#ofConfined()};
+     *                               nothing is changed then); or if the allocator refused a block back
+     *                               (every other block is still freed, and the arena is closed)
+     * @throws WrongThreadException  if called from a thread other than the owner; nothing is changed
      */
     @Override
     public void close() {
-        checkOpen("close");
-        session.close();
+        session.close();   // the JDK's checks first: a failed close changes nothing
         freeBlocks();
     }
 
@@ -255,7 +295,16 @@ final class TalcArena implements Arena {
     private void freeBlocks() {
         Throwable failure = null;
         int failures = 0;
-        int total = blockCount + (firstSlab >= 0 ? 1 : 0);
+        int current = currentSlabSize();
+        int total = blockCount + (current > 0 ? 1 : 0);
+        if (current > 0) {
+            try {
+                allocator.free(limit - current, current);
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                failures++;
+            }
+        }
         for (int i = blockCount - 1; i >= 0; i--) {
             try {
                 allocator.free(blocks[2 * i], blocks[2 * i + 1]);
@@ -264,16 +313,9 @@ final class TalcArena implements Arena {
                 failures++;
             }
         }
-        if (firstSlab >= 0) {
-            try {
-                allocator.free(firstSlab, FIRST_SLAB);
-            } catch (RuntimeException | Error e) {
-                failure = collect(failure, e);
-                failures++;
-            }
-        }
         blockCount = 0;
-        firstSlab = -1;
+        slabSize = 0;
+        cursor = limit = 0;
         if (failure != null) {
             throw new IllegalStateException("arena closed, but the allocator refused blocks back: reason=free-failed"
                     + " failedBlocks=" + failures + " blockCount=" + total, failure);
@@ -290,16 +332,6 @@ final class TalcArena implements Arena {
         return first;
     }
 
-    private void checkOpen(String operation) {
-        if (Thread.currentThread() != owner) {
-            throw new WrongThreadException("arena used outside its owner thread: reason=wrong-thread operation="
-                    + operation + " owner=" + owner + " thread=" + Thread.currentThread());
-        }
-        if (!session.scope().isAlive()) {
-            throw new IllegalStateException("arena is closed: reason=already-closed operation=" + operation);
-        }
-    }
-
     /**
      * A short description: the allocator's class, whether open, and the blocks taken.
      *
@@ -308,89 +340,58 @@ final class TalcArena implements Arena {
     @Override
     public String toString() {
         return "TalcArena[allocator=" + allocator.getClass().getSimpleName() + ", open=" + session.scope().isAlive()
-                + ", blocks=" + (blockCount + (firstSlab >= 0 ? 1 : 0)) + "]";
+                + ", blocks=" + (blockCount + (currentSlabSize() > 0 ? 1 : 0)) + "]";
     }
 
     // ---- SegmentAllocator's helpers: the JDK's defaults, minus zeroing what they overwrite at once ----
 
+    /**
+     * This arena as a {@link SegmentAllocator} that does not zero: the JDK's default {@code allocateFrom}
+     * helpers, called on it, make exactly one allocation each and overwrite all of it at once (their
+     * {@code @implSpec}).
+     */
+    private SegmentAllocator unzeroed() {
+        return (byteSize, byteAlignment) -> allocate(byteSize, byteAlignment, false);
+    }
+
     @Override
     public MemorySegment allocateFrom(String str, Charset charset) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(str, charset);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(str, charset);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfByte layout, byte value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfChar layout, char value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfShort layout, short value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfInt layout, int value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfFloat layout, float value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfLong layout, long value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
     public MemorySegment allocateFrom(ValueLayout.OfDouble layout, double value) {
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     @Override
@@ -399,12 +400,7 @@ final class TalcArena implements Arena {
             throw new IllegalArgumentException("allocateFrom: an address must be native: reason=heap-segment value="
                     + value);
         }
-        overwritten = true;
-        try {
-            return Arena.super.allocateFrom(layout, value);
-        } finally {
-            overwritten = false;
-        }
+        return unzeroed().allocateFrom(layout, value);
     }
 
     /**
@@ -419,16 +415,14 @@ final class TalcArena implements Arena {
                                       long sourceOffset, long elementCount) {
         long mark = cursor;
         int count = blockCount;
-        overwritten = true;
+        int slab = slabSize;
         try {
-            return Arena.super.allocateFrom(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
+            return unzeroed().allocateFrom(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
         } catch (RuntimeException e) {
-            if (blockCount == count) {
+            if (blockCount == count && slabSize == slab) {
                 cursor = mark;   // (a block taken for it stays with the arena until it closes)
             }
             throw e;
-        } finally {
-            overwritten = false;
         }
     }
 }

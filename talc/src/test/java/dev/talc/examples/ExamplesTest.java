@@ -1,5 +1,6 @@
 package dev.talc.examples;
 
+import dev.talc.ConcurrentTalc;
 import dev.talc.HeapMap;
 import dev.talc.Talc;
 import dev.talc.TalcStats;
@@ -14,6 +15,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs every example of the README and checks what it shows. */
@@ -44,6 +47,29 @@ class ExamplesTest {
             Talc talc = Talc.over(arena.allocate(1 << 16, 16));
             assertArrayEquals(new int[] {-1, 3, 3, 5, 7, 9}, QsortExample.sort(talc, new int[] {5, 3, 9, -1, 7, 3}));
             talc.verify();
+        }
+    }
+
+    @Test
+    void shouldJoinCStringsInATalcArenaAndGiveEverythingBack() throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            Talc talc = Talc.over(arena.allocate(1 << 16, 16));
+            assertEquals("scoped arenas, in Talc", ScopedArenaExample.join(talc, "scoped ", "arenas, ", "in Talc"));
+            assertEquals(0, talc.stats().allocationCount());
+            ConcurrentTalc shared = ConcurrentTalc.over(arena.allocate(1 << 20, 16));
+            assertEquals("", ScopedArenaExample.join(shared));
+            assertEquals(0, shared.stats().allocationCount());
+        }
+    }
+
+    @Test
+    void shouldRejectEveryAccessToASegmentKeptPastItsArena() {
+        try (Arena arena = Arena.ofConfined()) {
+            Talc talc = Talc.over(arena.allocate(1 << 16, 16));
+            MemorySegment dead = ScopedArenaExample.keptTooLong(talc);
+            assertFalse(dead.scope().isAlive());
+            assertThrows(IllegalStateException.class, () -> dead.getString(0));
+            assertEquals(0, talc.stats().allocationCount());
         }
     }
 

@@ -72,7 +72,7 @@ abstract class ArenaContractTest {
 
     /**
      * Fails unless {@code actual} has the live blocks, allocated, claimed and available bytes of
-     * {@code expected}; availableBytes counted with the 8-byte sentinel of each heap, since a
+     * {@code expected}; availableBytes counted with the 16-byte sentinel of each heap, since a
      * {@link ConcurrentTalc} may have merged the free memory of shards' heaps meanwhile (one heap and one
      * sentinel fewer).
      */
@@ -81,8 +81,8 @@ abstract class ArenaContractTest {
         assertEquals(expected.allocationCount(), actual.allocationCount(), detail);
         assertEquals(expected.allocatedBytes(), actual.allocatedBytes(), detail);
         assertEquals(expected.claimedBytes(), actual.claimedBytes(), detail);
-        assertEquals(expected.availableBytes() + 8L * expected.heapCount(),
-                actual.availableBytes() + 8L * actual.heapCount(), detail);
+        assertEquals(expected.availableBytes() + Tag.SENTINEL * expected.heapCount(),
+                actual.availableBytes() + Tag.SENTINEL * actual.heapCount(), detail);
     }
 
     /** Fails unless the live counters and the heap count are exactly as they were: for rejected calls. */

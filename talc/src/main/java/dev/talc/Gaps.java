@@ -1,7 +1,5 @@
 package dev.talc;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -11,12 +9,13 @@ import java.util.Arrays;
  * <h2>Design note</h2>
  * A gap's bounds and list links live in {@link #records}, four longs per gap, indexed by the gap's
  * <em>id</em>; in the allocator's memory a gap holds only its gap word ({@link Tag#gapWord}) at both
- * ends, so that its neighbours can find its id in O(1). Inserting, removing, resizing and rebinning a
- * gap therefore read no memory and write at most the boundary words that move; linking into a list
- * touches only Java arrays, never the memory of the neighbouring gaps, and the search for a best fit
- * reads sizes from the records. Alternatives: list nodes inside the gaps (Rust Talc; each link update
- * writes the neighbours' lines of memory through bounds-checked accesses, and a best-fit look at a
- * gap is a cache miss); a size-ordered tree (O(log n) per operation for an exact best fit).
+ * ends, so that its neighbours can find its id in O(1). This class touches no memory at all: its callers
+ * write the gap words that move (first, so that a fault in the memory leaves these records as they were,
+ * see {@link Talc}) and then tell it the gap's new bounds. Linking into a list touches only Java arrays,
+ * never the memory of the neighbouring gaps, and the search for a best fit reads sizes from the records.
+ * Alternatives: list nodes inside the gaps (Rust Talc; each link update writes the neighbours' lines of
+ * memory through bounds-checked accesses, and a best-fit look at a gap is a cache miss); a size-ordered
+ * tree (O(log n) per operation for an exact best fit).
  *
  * <pre>
  *   records[4 id + 0..3]  base, size, next id, prev id        (id 0 = none; freed ids chain through next)
@@ -26,8 +25,8 @@ import java.util.Arrays;
  *
  * Invariants: {@code heads[b] != 0 ⇔ bitmap bit b}; every gap in list b has {@code Bins.bin(size) == b};
  * a head's prev is 0; for consecutive gaps x, y in a list, {@code x.next == y && y.prev == x};
- * {@code count} equals the number of gaps in all lists; the words at {@code base} and
- * {@code base + size - 8} of each listed gap are its gap word.
+ * {@code count} equals the number of gaps in all lists. (That the words at {@code base} and
+ * {@code base + size - 8} of each listed gap are its gap word is the allocator's to keep.)
  *
  * <p>Time complexity: O(1) for every operation but {@link #largest} (one bin). Java memory: 32 bytes
  * per gap at the most gaps there ever were, in one array that doubles when full.
@@ -35,7 +34,6 @@ import java.util.Arrays;
  * <p>Not thread-safe; owned by one {@link Talc}.
  */
 final class Gaps {
-    private static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final int BASE = 0;
     private static final int SIZE = 1;
     private static final int NEXT = 2;
@@ -77,25 +75,48 @@ final class Gaps {
 
     // ---- changes ---------------------------------------------------------------------------------
 
-    /** Makes {@code [base, base + size)} a gap at the head of its bin and writes its gap words; returns its id. */
-    int insert(MemorySegment memory, long base, long size) {
-        int id = freeId;
-        if (id != 0) {
+    /**
+     * The id the next {@link #add} takes. Nothing changes (the record array may grow), so a caller can write
+     * the gap's words into memory under this id first, and commit only once they are written.
+     */
+    int nextId() {
+        return freeId != 0 ? freeId : fresh(usedIds + 1);
+    }
+
+    /** The id the {@link #add} after the next one takes (for an operation that adds two gaps). */
+    int nextIdAfterNext() {
+        if (freeId != 0) {
+            int second = (int) records[4 * freeId + NEXT];
+            return second != 0 ? second : fresh(usedIds + 1);
+        }
+        return fresh(usedIds + 2);
+    }
+
+    /** {@code id}, a never used id, once the record array can hold it. */
+    private int fresh(int id) {
+        if (4L * id + 4 > records.length) {
+            if (id >= (Integer.MAX_VALUE >> 3)) {
+                throw new IllegalStateException("too many gaps: gapCount=" + count);
+            }
+            records = Arrays.copyOf(records, records.length * 2);
+        }
+        return id;
+    }
+
+    /** Lists {@code [base, base + size)} as gap {@code id}, which must be {@link #nextId()}, at the head of its bin. */
+    void add(int id, long base, long size) {
+        if (id == freeId) {
             freeId = (int) records[4 * id + NEXT];
         } else {
-            id = newId();
+            usedIds++;
         }
         records[4 * id + BASE] = base;
         records[4 * id + SIZE] = size;
         link(id, Bins.bin(size));
-        long word = Tag.gapWord(id);
-        memory.set(WORD_LAYOUT, base, word);
-        memory.set(WORD_LAYOUT, base + size - Tag.WORD, word);
         count++;
-        return id;
     }
 
-    /** Unlinks gap {@code id} and frees its id; its memory is left to the caller. */
+    /** Unlinks gap {@code id} and frees its id. */
     void remove(int id) {
         unlink(id, Bins.bin(records[4 * id + SIZE]));
         records[4 * id + NEXT] = freeId;
@@ -103,14 +124,9 @@ final class Gaps {
         count--;
     }
 
-    /**
-     * Moves the bounds of gap {@code id} to {@code [newBase, newBase + newSize)}, rewriting the gap word at
-     * each end that moved and changing bins if need be. Same bin: no list is touched.
-     */
-    void resize(MemorySegment memory, int id, long newBase, long newSize) {
-        long oldBase = records[4 * id + BASE];
-        long oldSize = records[4 * id + SIZE];
-        int oldBin = Bins.bin(oldSize);
+    /** Moves the bounds of gap {@code id} to {@code [newBase, newBase + newSize)}, changing bins if need be. */
+    void reshape(int id, long newBase, long newSize) {
+        int oldBin = Bins.bin(records[4 * id + SIZE]);
         int newBin = Bins.bin(newSize);
         if (oldBin != newBin) {
             unlink(id, oldBin);
@@ -118,14 +134,6 @@ final class Gaps {
         }
         records[4 * id + BASE] = newBase;
         records[4 * id + SIZE] = newSize;
-        long word = Tag.gapWord(id);
-        if (newBase != oldBase) {
-            memory.set(WORD_LAYOUT, newBase, word);
-        }
-        long newTop = newBase + newSize - Tag.WORD;
-        if (newTop != oldBase + oldSize - Tag.WORD) {
-            memory.set(WORD_LAYOUT, newTop, word);
-        }
     }
 
     private void link(int id, int bin) {
@@ -159,17 +167,6 @@ final class Gaps {
         if (next != 0) {
             records[4 * next + PREV] = prev;
         }
-    }
-
-    private int newId() {
-        int id = ++usedIds;
-        if (4L * id + 4 > records.length) {
-            if (id >= (Integer.MAX_VALUE >> 3)) {
-                throw new IllegalStateException("too many gaps: gapCount=" + count);
-            }
-            records = Arrays.copyOf(records, records.length * 2);
-        }
-        return id;
     }
 
     // ---- search ----------------------------------------------------------------------------------

@@ -46,8 +46,10 @@ final class HeapEditor {
         if (other >= 0) {
             throw Errors.badSpan("claim", "overlaps-heap", span, "heap=" + heaps.span(other));
         }
+        int id = gaps.nextId();
         talc.setWord(heap.base() + WORD, heap.base() | ALLOCATED | ABOVE_FREE);
-        gaps.insert(talc.memory(), heap.base() + SENTINEL, heap.size() - SENTINEL);
+        talc.writeGapWords(heap.base() + SENTINEL, heap.size() - SENTINEL, id);
+        gaps.add(id, heap.base() + SENTINEL, heap.size() - SENTINEL);
         heaps.add(heap.base(), heap.acme());
         talc.heapsChanged();
         talc.claimed(heap.size(), true);
@@ -71,27 +73,40 @@ final class HeapEditor {
         long acme = heap.acme();
         long newBase = target.base();
         long newAcme = target.acme();
-        if (newAcme > acme) {
-            long top = talc.word(acme - WORD);
-            if (Tag.isAllocated(top)) {
-                gaps.insert(talc.memory(), acme, newAcme - acme);
-                talc.setWord(acme - WORD, top | ABOVE_FREE);
-            } else {
-                int id = Tag.gapId(top);
-                gaps.resize(talc.memory(), id, gaps.base(id), newAcme - gaps.base(id));
-            }
+        // Memory first (every word read and written), then the records: a fault leaves the records as they were.
+        boolean up = newAcme > acme;
+        boolean down = newBase < base;
+        long top = up ? talc.word(acme - WORD) : 0;
+        boolean newTopGap = up && Tag.isAllocated(top);
+        int topId = !up ? 0 : newTopGap ? gaps.nextId() : Tag.gapId(top);
+        boolean bottomGap = down && Tag.isAboveFree(talc.word(base + WORD));
+        int bottomId = !down ? 0 : bottomGap ? Tag.gapId(talc.word(base + SENTINEL))
+                : newTopGap ? gaps.nextIdAfterNext() : gaps.nextId();
+        if (newTopGap) {
+            talc.writeGapWords(acme, newAcme - acme, topId);
+            talc.setWord(acme - WORD, top | ABOVE_FREE);
+        } else if (up) {
+            talc.setWord(newAcme - WORD, top); // the top gap's word at its new top
         }
-        if (newBase < base) {
-            long sentinel = talc.word(base + WORD);
-            if (Tag.isAboveFree(sentinel)) {
-                int id = Tag.gapId(talc.word(base + SENTINEL));
-                long gapAcme = gaps.base(id) + gaps.size(id);
-                talc.setWord(base + WORD, 0); // the old sentinel is now inside the gap
-                gaps.resize(talc.memory(), id, newBase + SENTINEL, gapAcme - newBase - SENTINEL);
+        if (down) {
+            talc.setWord(base + WORD, 0); // the old sentinel is now inside a gap
+            if (bottomGap) {
+                talc.setWord(newBase + SENTINEL, Tag.gapWord(bottomId));
             } else {
-                gaps.insert(talc.memory(), newBase + SENTINEL, base - newBase); // over the old sentinel too
+                talc.writeGapWords(newBase + SENTINEL, base - newBase, bottomId); // over the old sentinel too
             }
             talc.setWord(newBase + WORD, newBase | ALLOCATED | ABOVE_FREE);
+        }
+        if (newTopGap) {
+            gaps.add(topId, acme, newAcme - acme);
+        } else if (up) {
+            gaps.reshape(topId, gaps.base(topId), newAcme - gaps.base(topId));
+        }
+        if (bottomGap) {
+            long gapAcme = gaps.base(bottomId) + gaps.size(bottomId);
+            gaps.reshape(bottomId, newBase + SENTINEL, gapAcme - newBase - SENTINEL);
+        } else if (down) {
+            gaps.add(bottomId, newBase + SENTINEL, base - newBase);
         }
         heaps.update(index, newBase, newAcme);
         talc.heapsChanged();
@@ -115,6 +130,8 @@ final class HeapEditor {
         long hi = highestLive(acme);
         long newBase;
         long newAcme;
+        // Memory first (every word read and written), then the records: a fault leaves the records as they were.
+        // The gaps at the ends keep their ids; only their moved end's word is written.
         if (lo >= acme) {
             // No live block: one gap [base + 16, acme).
             int id = Tag.gapId(talc.word(base + SENTINEL));
@@ -129,26 +146,41 @@ final class HeapEditor {
             newBase = target.base();
             newAcme = Math.max(target.acme(), Math.min(acme, newBase + MIN_HEAP));
             newBase = Math.min(newBase, newAcme - MIN_HEAP);
-            gaps.remove(id);
             talc.setWord(newBase + WORD, newBase | ALLOCATED | ABOVE_FREE);
-            gaps.insert(talc.memory(), newBase + SENTINEL, newAcme - newBase - SENTINEL);
+            talc.writeGapWords(newBase + SENTINEL, newAcme - newBase - SENTINEL, id);
+            gaps.reshape(id, newBase + SENTINEL, newAcme - newBase - SENTINEL);
         } else {
             newBase = target.isEmpty() ? lo - SENTINEL : Math.min(target.base(), lo - SENTINEL);
             newAcme = target.isEmpty() ? hi : Math.max(target.acme(), hi);
-            if (newBase != base) {
-                gaps.remove(Tag.gapId(talc.word(base + SENTINEL)));
-                boolean gapBelow = lo > newBase + SENTINEL;
+            int bottom = newBase != base ? Tag.gapId(talc.word(base + SENTINEL)) : 0;
+            int top = newAcme != acme ? Tag.gapId(talc.word(acme - WORD)) : 0;
+            boolean gapBelow = lo > newBase + SENTINEL;
+            boolean gapAbove = newAcme > hi;
+            if (bottom != 0) {
                 talc.setWord(newBase + WORD, newBase | ALLOCATED | (gapBelow ? ABOVE_FREE : 0));
                 if (gapBelow) {
-                    gaps.insert(talc.memory(), newBase + SENTINEL, lo - newBase - SENTINEL);
+                    talc.setWord(newBase + SENTINEL, Tag.gapWord(bottom));
                 }
             }
-            if (newAcme != acme) {
-                gaps.remove(Tag.gapId(talc.word(acme - WORD)));
-                if (newAcme > hi) {
-                    gaps.insert(talc.memory(), hi, newAcme - hi);
+            if (top != 0) {
+                if (gapAbove) {
+                    talc.setWord(newAcme - WORD, Tag.gapWord(top));
                 } else {
                     talc.setWord(hi - WORD, talc.word(hi - WORD) & ~ABOVE_FREE);
+                }
+            }
+            if (bottom != 0) {
+                if (gapBelow) {
+                    gaps.reshape(bottom, newBase + SENTINEL, lo - newBase - SENTINEL);
+                } else {
+                    gaps.remove(bottom);
+                }
+            }
+            if (top != 0) {
+                if (gapAbove) {
+                    gaps.reshape(top, hi, newAcme - hi);
+                } else {
+                    gaps.remove(top);
                 }
             }
         }

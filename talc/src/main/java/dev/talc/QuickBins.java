@@ -60,18 +60,19 @@ final class QuickBins {
         cachedBytes -= chunk;
     }
 
-    /** Pushes the chunk at {@code base} of {@code chunk} bytes (at most {@link #LIMIT}) unless its stack is full. */
-    boolean push(long base, long chunk) {
+    /** Whether a chunk of {@code chunk} bytes (at most {@link #LIMIT}) may be pushed: its stack and the budget have room. */
+    boolean hasRoom(long chunk) {
+        return depths[(int) (chunk >>> 4)] < CAP && cachedBytes + chunk <= BUDGET;
+    }
+
+    /** Pushes the chunk at {@code base} of {@code chunk} bytes, for which {@link #hasRoom} said yes. */
+    void push(long base, long chunk) {
         int list = (int) (chunk >>> 4);
         int depth = depths[list];
-        if (depth >= CAP || cachedBytes + chunk > BUDGET) {
-            return false;
-        }
         stacks[list * CAP + depth] = base;
         depths[list] = depth + 1;
         count++;
         cachedBytes += chunk;
-        return true;
     }
 
     // ---- cold: flushing, statistics and verification ---------------------------------------------
@@ -94,13 +95,6 @@ final class QuickBins {
     /** Chunk {@code i} (0 = the bottom) of stack {@code list}. */
     long chunk(int list, int i) {
         return stacks[list * CAP + i];
-    }
-
-    /** Empties stack {@code list}; its chunks stay readable through {@link #chunk} until the next push. */
-    void clear(int list) {
-        count -= depths[list];
-        cachedBytes -= depths[list] * sizeOfList(list);
-        depths[list] = 0;
     }
 
     /** Bytes in cached chunks. */

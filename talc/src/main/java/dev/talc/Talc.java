@@ -325,9 +325,8 @@ public final class Talc implements TalcAllocator {
                     offset = quick.peek(chunk);
                     if (offset >= 0) {
                         long tagOffset = offset + chunk - WORD;
-                        long tag = word(tagOffset); // a closed or foreign memory throws here, before any change
+                        setWord(tagOffset, word(tagOffset) & ~CACHED);
                         quick.drop(chunk);
-                        setWord(tagOffset, tag & ~CACHED);
                         allocated(chunk, byteSize);
                     }
                 }
@@ -380,8 +379,9 @@ public final class Talc implements TalcAllocator {
     private long freeLive(long offset, long byteSize, long tag) {
         long chunk = Tag.chunkSize(byteSize);
         long gapSize = Long.MAX_VALUE;
-        if (chunk <= QuickBins.LIMIT && quick.push(offset, chunk)) {
+        if (chunk <= QuickBins.LIMIT && quick.hasRoom(chunk)) {
             setWord(offset + chunk - WORD, tag | CACHED);
+            quick.push(offset, chunk);
             chunkBytes -= chunk;
         } else {
             gapSize = release(offset, offset + chunk, tag);
@@ -876,18 +876,17 @@ public final class Talc implements TalcAllocator {
      */
     private long carve(int id, long chunk, long byteSize) {
         long base = gaps.base(id);
-        long below = word(base - WORD); // a closed or foreign memory throws here, before any change
         long rest = gaps.size(id) - chunk;
         long acme = base + chunk;
-        long tag = base | ALLOCATED;
+        setWord(base - WORD, word(base - WORD) & ~ABOVE_FREE);
         if (rest > 0) {
-            gaps.resize(memory, id, acme, rest);
-            tag |= ABOVE_FREE;
+            setWord(acme, Tag.gapWord(id)); // the rest keeps the gap's id and top word
+            setWord(acme - WORD, base | ALLOCATED | ABOVE_FREE);
+            gaps.reshape(id, acme, rest);
         } else {
+            setWord(acme - WORD, base | ALLOCATED);
             gaps.remove(id);
         }
-        setWord(base - WORD, below & ~ABOVE_FREE);
-        setWord(acme - WORD, tag);
         allocated(chunk, byteSize);
         return base;
     }
@@ -934,25 +933,42 @@ public final class Talc implements TalcAllocator {
      */
     private long carveAligned(int id, long chunk, long byteSize, long byteAlignment) {
         long gapBase = gaps.base(id);
-        long below = word(gapBase - WORD); // a closed or foreign memory throws here, before any change
         long gapAcme = gapBase + gaps.size(id);
         long offset = alignUp(gapBase, byteAlignment);
         long acme = offset + chunk;
-        long tag = offset | ALLOCATED;
-        if (acme < gapAcme) {
-            gaps.resize(memory, id, acme, gapAcme - acme);
-            tag |= ABOVE_FREE;
+        long padding = offset - gapBase;
+        long rest = gapAcme - acme;
+        if (padding == 0) {
+            setWord(gapBase - WORD, word(gapBase - WORD) & ~ABOVE_FREE);
+        }
+        // The rest above keeps the gap's id; padding below gets the id if nothing rests, else a new one.
+        int paddingId = rest > 0 ? gaps.nextId() : id;
+        if (rest > 0) {
+            setWord(acme, Tag.gapWord(id));
+        }
+        if (padding > 0) {
+            writeGapWords(gapBase, padding, paddingId);
+        }
+        setWord(acme - WORD, offset | ALLOCATED | (rest > 0 ? ABOVE_FREE : 0));
+        if (rest > 0) {
+            gaps.reshape(id, acme, rest);
+            if (padding > 0) {
+                gaps.add(paddingId, gapBase, padding);
+            }
+        } else if (padding > 0) {
+            gaps.reshape(id, gapBase, padding);
         } else {
             gaps.remove(id);
         }
-        if (offset > gapBase) {
-            gaps.insert(memory, gapBase, offset - gapBase); // the chunk below keeps a gap above it
-        } else {
-            setWord(gapBase - WORD, below & ~ABOVE_FREE);
-        }
-        setWord(acme - WORD, tag);
         allocated(chunk, byteSize);
         return offset;
+    }
+
+    /** Writes gap {@code id}'s word at both ends of {@code [base, base + size)}. */
+    void writeGapWords(long base, long size, int id) {
+        long word = Tag.gapWord(id);
+        setWord(base, word);
+        setWord(base + size - WORD, word);
     }
 
     private void allocated(long chunk, long byteSize) {
@@ -968,33 +984,40 @@ public final class Talc implements TalcAllocator {
      */
     long release(long base, long acme, long tag) {
         long below = word(base - WORD);
-        chunkBytes -= acme - base;
+        long gapBase;
+        long gapAcme;
         if (Tag.isAboveFree(tag)) {
-            // The gap above grows down over this chunk, or the gap below swallows both.
             int above = Tag.gapId(word(acme));
-            long gapAcme = acme + gaps.size(above);
-            long gapBase = base;
+            gapAcme = acme + gaps.size(above);
             setWord(acme - WORD, 0); // the tag is now inside a gap: a second free must not find it
-            if (Tag.isAllocated(below)) {
+            if (Tag.isAllocated(below)) { // the gap above grows down over this chunk: its id and top stay
+                gapBase = base;
                 setWord(base - WORD, below | ABOVE_FREE);
-                gaps.resize(memory, above, base, gapAcme - base);
-            } else {
+                setWord(base, Tag.gapWord(above));
+                gaps.reshape(above, base, gapAcme - base);
+            } else { // the gap below swallows this chunk and the gap above
                 int lower = Tag.gapId(below);
                 gapBase = gaps.base(lower);
+                setWord(gapAcme - WORD, below);
                 gaps.remove(above);
-                gaps.resize(memory, lower, gapBase, gapAcme - gapBase);
+                gaps.reshape(lower, gapBase, gapAcme - gapBase);
             }
-            return gapAcme - gapBase;
         } else if (Tag.isAllocated(below)) {
+            gapBase = base;
+            gapAcme = acme;
+            int id = gaps.nextId();
             setWord(base - WORD, below | ABOVE_FREE);
-            gaps.insert(memory, base, acme - base);
-            return acme - base;
-        } else {
+            writeGapWords(base, acme - base, id); // the top word overwrites the tag
+            gaps.add(id, base, acme - base);
+        } else { // the gap below grows up over this chunk
             int lower = Tag.gapId(below);
-            long gapBase = gaps.base(lower);
-            gaps.resize(memory, lower, gapBase, acme - gapBase); // its top word overwrites the tag
-            return acme - gapBase;
+            gapBase = gaps.base(lower);
+            gapAcme = acme;
+            setWord(acme - WORD, below); // its top word overwrites the tag
+            gaps.reshape(lower, gapBase, acme - gapBase);
         }
+        chunkBytes -= acme - base;
+        return gapAcme - gapBase;
     }
 
     /** Grows the chunk {@code [base, base + chunk)} with tag {@code tag} in place to {@code newChunk}, if it can. */
@@ -1010,14 +1033,14 @@ public final class Talc implements TalcAllocator {
             return false;
         }
         setWord(acme - WORD, 0); // the old tag is now block memory: a free with the old size must fail
-        long newTag = base | ALLOCATED;
         if (newAcme < gapAcme) {
-            gaps.resize(memory, above, newAcme, gapAcme - newAcme);
-            newTag |= ABOVE_FREE;
+            setWord(newAcme, Tag.gapWord(above));
+            setWord(newAcme - WORD, base | ALLOCATED | ABOVE_FREE);
+            gaps.reshape(above, newAcme, gapAcme - newAcme);
         } else {
+            setWord(newAcme - WORD, base | ALLOCATED);
             gaps.remove(above);
         }
-        setWord(newAcme - WORD, newTag);
         chunkBytes += newChunk - chunk;
         return true;
     }
@@ -1028,12 +1051,16 @@ public final class Talc implements TalcAllocator {
         long newAcme = base + newChunk;
         if (Tag.isAboveFree(tag)) {
             int above = Tag.gapId(word(acme));
-            gaps.resize(memory, above, newAcme, acme + gaps.size(above) - newAcme);
             setWord(acme - WORD, 0); // the old tag is now inside the gap
+            setWord(newAcme, Tag.gapWord(above));
+            setWord(newAcme - WORD, base | ALLOCATED | ABOVE_FREE);
+            gaps.reshape(above, newAcme, acme + gaps.size(above) - newAcme);
         } else {
-            gaps.insert(memory, newAcme, acme - newAcme); // its top word overwrites the old tag
+            int id = gaps.nextId();
+            writeGapWords(newAcme, acme - newAcme, id); // its top word overwrites the old tag
+            setWord(newAcme - WORD, base | ALLOCATED | ABOVE_FREE);
+            gaps.add(id, newAcme, acme - newAcme);
         }
-        setWord(newAcme - WORD, base | ALLOCATED | ABOVE_FREE);
         chunkBytes -= chunk - newChunk;
     }
 
@@ -1046,16 +1073,15 @@ public final class Talc implements TalcAllocator {
         if (quick.isEmpty()) {
             return;
         }
-        word(heaps.base(0) + WORD); // a closed arena or another thread's segment throws here, before any change
         for (int list = 0; list < quick.lists(); list++) {
             long chunk = QuickBins.sizeOfList(list);
-            for (int i = quick.depth(list) - 1; i >= 0; i--) {
-                long base = quick.chunk(list, i);
-                long tagOffset = base + chunk - WORD;
-                chunkBytes += chunk; // release() takes it off again
-                release(base, base + chunk, word(tagOffset) & ~CACHED);
+            while (quick.depth(list) > 0) {
+                long base = quick.peek(chunk);
+                long tag = word(base + chunk - WORD) & ~CACHED;
+                release(base, base + chunk, tag); // memory first: a fault leaves the chunk cached
+                chunkBytes += chunk; // release() took it off, as from an allocated chunk
+                quick.drop(chunk);
             }
-            quick.clear(list);
         }
     }
 

@@ -99,7 +99,7 @@ public final class PairedRandomActions {
         all.addAll(with);
         long firstWarmUp = Math.min(FIRST_WARM_UP_NANOS, 10 * plan.durationNanos());
         for (Contender c : all) {
-            RandomActions.trial(c.factory(), 1, plan.maxSizes().get(0), true, firstWarmUp);
+            RandomActions.jitWarmUp(c.factory(), 1, firstWarmUp);
         }
         List<Pair> pairs = new ArrayList<>();
         for (boolean realloc : plan.reallocModes()) {

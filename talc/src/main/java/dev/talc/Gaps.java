@@ -28,6 +28,14 @@ import java.util.Arrays;
  * {@code count} equals the number of gaps in all lists. (That the words at {@code base} and
  * {@code base + size - 8} of each listed gap are its gap word is the allocator's to keep.)
  *
+ * <p><b>The victim</b> (dlmalloc's "designated victim", glibc's "last remainder"): what remains of the last
+ * gap split for a small request is kept out of the bins, and the next small requests that find no gap of
+ * their exact size are carved from it. So a run of small allocations takes consecutive memory (which the
+ * program then uses together, while it is in the cache), and a split changes the victim's record only,
+ * never a list: without it, every split of a small gap moved the rest to a lower bin (unlink and link).
+ * The victim is still a gap in every other way (its words, its record, the neighbours that merge with it);
+ * only the bins do not see it, so large requests and the search before failing put it back first.
+ *
  * <p>Time complexity: O(1) for every operation but {@link #largest} (one bin). Java memory: 32 bytes
  * per gap at the most gaps there ever were, in one array that doubles when full.
  *
@@ -44,6 +52,8 @@ final class Gaps {
     private final long[] bitmap = new long[(Bins.COUNT + 63) >>> 6];
     private long summary;
     private int count;
+    /** The victim: a gap kept out of the bins, which small requests split first (see below); 0 if none. */
+    private int victim;
     /** Ids handed out so far are 1 .. usedIds; freed ones chain from freeId through NEXT. */
     private int usedIds;
     private int freeId;
@@ -116,9 +126,13 @@ final class Gaps {
         count++;
     }
 
-    /** Unlinks gap {@code id} and frees its id. */
+    /** Unlinks gap {@code id} (or stops it being the victim) and frees its id. */
     void remove(int id) {
-        unlink(id, Bins.bin(records[4 * id + SIZE]));
+        if (id == victim) {
+            victim = 0;
+        } else {
+            unlink(id, Bins.bin(records[4 * id + SIZE]));
+        }
         records[4 * id + NEXT] = freeId;
         freeId = id;
         count--;
@@ -126,14 +140,36 @@ final class Gaps {
 
     /** Moves the bounds of gap {@code id} to {@code [newBase, newBase + newSize)}, changing bins if need be. */
     void reshape(int id, long newBase, long newSize) {
-        int oldBin = Bins.bin(records[4 * id + SIZE]);
-        int newBin = Bins.bin(newSize);
-        if (oldBin != newBin) {
-            unlink(id, oldBin);
-            link(id, newBin);
+        if (id != victim) {
+            int oldBin = Bins.bin(records[4 * id + SIZE]);
+            int newBin = Bins.bin(newSize);
+            if (oldBin != newBin) {
+                unlink(id, oldBin);
+                link(id, newBin);
+            }
         }
         records[4 * id + BASE] = newBase;
         records[4 * id + SIZE] = newSize;
+    }
+
+    /** The victim's id, or 0. */
+    int victim() {
+        return victim;
+    }
+
+    /** Makes listed gap {@code id} the victim, putting the former victim back in its bin. */
+    void makeVictim(int id) {
+        unlink(id, Bins.bin(records[4 * id + SIZE]));
+        relistVictim();
+        victim = id;
+    }
+
+    /** Puts the victim, if any, back in its bin: every gap is then listed. */
+    void relistVictim() {
+        if (victim != 0) {
+            link(victim, Bins.bin(records[4 * victim + SIZE]));
+            victim = 0;
+        }
     }
 
     private void link(int id, int bin) {
@@ -219,18 +255,18 @@ final class Gaps {
         return usedIds;
     }
 
-    /** The size of the largest gap (scans the highest non-empty bin), or 0. */
+    /** The size of the largest gap (scans the highest non-empty bin, and looks at the victim), or 0. */
     long largest() {
+        long max = victim != 0 ? size(victim) : 0;
         for (int w = bitmap.length - 1; w >= 0; w--) {
             if (bitmap[w] != 0) {
                 int bin = (w << 6) + 63 - Long.numberOfLeadingZeros(bitmap[w]);
-                long max = 0;
                 for (int id = heads[bin]; id != 0; id = next(id)) {
                     max = Math.max(max, size(id));
                 }
                 return max;
             }
         }
-        return 0;
+        return max;
     }
 }

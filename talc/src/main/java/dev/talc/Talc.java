@@ -855,15 +855,37 @@ public final class Talc implements TalcAllocator {
         return tag;
     }
 
-    /** The allocation path past the quick bins, for alignments up to 16: best fit, else good fit. */
+    /**
+     * The allocation path past the quick bins, for alignments up to 16. A small chunk takes a gap of exactly
+     * its size, else a piece of the victim (see {@link Gaps}), else the smallest larger gap, which becomes the
+     * victim. A large chunk takes the best of the first gaps of its partly fitting bin, else the first gap of
+     * the first bin whose every gap fits, else a piece of the victim.
+     */
     private long take(long chunk, long byteSize) {
-        int id = chunk >= Bins.LINEAR_LIMIT ? bestInPartialBin(chunk, GRANULE) : 0;
-        if (id == 0) {
-            int bin = gaps.firstFrom(Bins.fitting(chunk));
-            if (bin < 0) {
-                return -1;
-            }
+        int id;
+        if (chunk < Bins.LINEAR_LIMIT) {
+            int bin = Bins.bin(chunk); // one size per bin here: a gap of it fits exactly
             id = gaps.head(bin);
+            if (id == 0) {
+                id = gaps.victim();
+                if (id == 0 || gaps.size(id) < chunk) {
+                    int larger = gaps.firstFrom(bin + 1);
+                    if (larger < 0) {
+                        return -1;
+                    }
+                    id = gaps.head(larger);
+                    gaps.makeVictim(id);
+                }
+            }
+        } else {
+            id = bestInPartialBin(chunk, GRANULE);
+            if (id == 0) {
+                int bin = gaps.firstFrom(Bins.fitting(chunk));
+                id = bin >= 0 ? gaps.head(bin) : gaps.victim();
+                if (id == 0 || bin < 0 && gaps.size(id) < chunk) {
+                    return -1;
+                }
+            }
         }
         return carve(id, chunk, byteSize);
     }
@@ -918,10 +940,10 @@ public final class Talc implements TalcAllocator {
         int id = chunk >= Bins.LINEAR_LIMIT ? bestInPartialBin(chunk, byteAlignment) : 0;
         if (id == 0) {
             int bin = gaps.firstFrom(Bins.fitting(chunk + byteAlignment - GRANULE));
-            if (bin < 0) {
+            id = bin >= 0 ? gaps.head(bin) : gaps.victim();
+            if (id == 0 || bin < 0 && !fits(id, chunk, byteAlignment)) {
                 return -1;
             }
-            id = gaps.head(bin);
         }
         return carveAligned(id, chunk, byteSize, byteAlignment);
     }
@@ -1172,6 +1194,7 @@ public final class Talc implements TalcAllocator {
     /** Flushes the quick bins, then looks at every gap that may fit, from the block's own size class up. */
     private long allocateAfterFlush(long byteSize, long byteAlignment) {
         flushQuickBins();
+        gaps.relistVictim();
         long chunk = Tag.chunkSize(byteSize);
         long alignment = Math.max(byteAlignment, GRANULE);
         for (int bin = gaps.firstFrom(Bins.bin(chunk)); bin >= 0; bin = gaps.firstFrom(bin + 1)) {

@@ -18,7 +18,7 @@ import static dev.talc.Tag.WORD;
  * <ol>
  * <li><b>bins</b>: every list is well linked (head.prev = 0, x.next.prev = x, no cycle, no id twice),
  *     every gap in list b has {@code Bins.bin(size) = b} and lies in a heap, bitmap bit b ⇔ list b
- *     non-empty, summary ⇔ bitmap words;</li>
+ *     non-empty, summary ⇔ bitmap words; the victim lies in a heap and is in no list;</li>
  * <li><b>quick bins</b>: every cached chunk lies in a heap, once, tagged CACHED with its own base;</li>
  * <li><b>heaps</b>: sorted, disjoint, inside memory, granule-aligned, at least {@link Tag#MIN_HEAP}
  *     bytes; each heap is walked from its acme down, chunk by chunk, by the top word of each chunk (a tag,
@@ -176,6 +176,18 @@ final class Verifier {
                 n++;
                 prev = id;
             }
+        }
+        int victim = gaps.victim();
+        if (victim != 0) {
+            long base = gaps.base(victim);
+            int heap = victim < listed.length ? heaps.find(base) : -1;
+            if (heap < 0 || listed[victim] || base < heaps.base(heap) + SENTINEL
+                    || gaps.size(victim) > heaps.acme(heap) - base || gaps.size(victim) < MIN_GAP) {
+                throw fail("victim-valid", "id=" + victim + " gap=" + hex(base) + " size=" + gaps.size(victim)
+                        + " alsoListed=" + (victim < listed.length && listed[victim]));
+            }
+            listed[victim] = true;
+            n++;
         }
         if (n != gaps.count()) {
             throw fail("gap-count", "listed=" + n + " counted=" + gaps.count());

@@ -158,7 +158,8 @@ class SoakTest {
                 long acme = Math.min(MEMORY, second.acme() + in.nextLong(0, (1 << 20) - 1));
                 second = talc.extend(second, new Span(second.base(), acme));
             } else {
-                Span now = talc.truncate(second, new Span(second.base(), second.base() + in.nextLong(64, (1 << 20) - 1)));
+                long acme = Math.min(second.acme(), second.base() + in.nextLong(64, (1 << 20) - 1)); // a span inside it
+                Span now = talc.truncate(second, new Span(second.base(), acme));
                 assertTrue(!now.isEmpty() && !blocks.anyOutside(second, now), () -> "cut into live blocks: " + now);
                 second = now;
             }

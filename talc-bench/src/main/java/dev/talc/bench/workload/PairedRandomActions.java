@@ -99,7 +99,8 @@ public final class PairedRandomActions {
         all.addAll(with);
         long firstWarmUp = Math.min(FIRST_WARM_UP_NANOS, 10 * plan.durationNanos());
         for (Contender c : all) {
-            RandomActions.trial(c.factory(), 1, plan.maxSizes().get(0), true, firstWarmUp);
+            RandomActions.trial(c.factory(), 1, plan.maxSizes().get(0), true, RandomActions.Variant.STANDARD,
+                    firstWarmUp);
         }
         List<Pair> pairs = new ArrayList<>();
         for (boolean realloc : plan.reallocModes()) {
@@ -151,7 +152,8 @@ public final class PairedRandomActions {
     }
 
     private static double trial(Contender contender, int m, boolean realloc, long durationNanos) throws Exception {
-        long score = RandomActions.trial(contender.factory(), 1, m, realloc, durationNanos)[0];
+        long score = RandomActions.trial(contender.factory(), 1, m, realloc, RandomActions.Variant.STANDARD,
+                durationNanos)[0];
         return score * (double) Params.RA_DURATION_NANOS / durationNanos;
     }
 

@@ -19,7 +19,7 @@ import dev.talc.bench.workload.TraceReplay;
  *
  * <pre>
  *   quick | full  [--only id,id] [--skip id,id] [--forks N] [--no-fork] [--out DIR]   the comparison (results/&lt;mode&gt;/)
- *   paired BASE WITH... [--rounds N] [--sizes M,M] [--realloc both|yes|no] [--out DIR]
+ *   paired BASE WITH... [--rounds N] [--sizes M,M] [--realloc both|yes|no] [--out DIR]   (each ID or ID:VARIANT)
  *                                                                         allocators against a base, trial for trial in one JVM
  *   traces [--only id,id] [--traces name,name] [--passes N] [--warmups N] [--forks N] [--out DIR]
  *                                                                         the real programs' traces alone (results/traces/)
@@ -51,6 +51,7 @@ public final class Main {
                                                                  # random actions; about 2 minutes)
               java -jar talc-bench/target/talc-bench.jar paired talc talc-fence talc-bare-lock concurrenttalc \\
                   --realloc no --rounds 31                       # several against one base, side by side
+              java -jar talc-bench/target/talc-bench.jar paired talc talc:align16  # what alignment >= 16 costs
 
             Or build and run in one Maven command from the repository root:
               mvn -q -B -pl talc-bench -am package -DskipTests -Dbench=quick      (or -Dbench=full)
@@ -76,7 +77,8 @@ public final class Main {
             trace-stats [FILE...]: events by op, threads, peak live bytes, realloc share and chains, sizes, of the
             bundled traces (or of recorder files, raw or .xz)
 
-            Options of paired BASE WITH [WITH...]:
+            Options of paired BASE WITH [WITH...]: each side is an allocator id, or ID:VARIANT to run a variant of
+            random actions on it (variants: standard, the default; align16, every alignment raised to >= 16)
               --rounds N     paired rounds per configuration (default 15): one trial of each allocator, in an
                              order that rotates; the figure is the median ratio to BASE over the rounds
               --sizes M,M    max sizes to run (default 200,1000,3000,10000,30000)
@@ -189,8 +191,8 @@ public final class Main {
     }
 
     private static void paired(String[] args) throws Exception {
-        Contender base = null;
-        List<Contender> with = new ArrayList<>();
+        PairedRandomActions.Side base = null;
+        List<PairedRandomActions.Side> with = new ArrayList<>();
         int rounds = 15;
         List<Integer> sizes = Params.RA_MAX_SIZES;
         List<Boolean> reallocModes = PairedRandomActions.Plan.BOTH_MODES;
@@ -212,10 +214,13 @@ public final class Main {
                 default -> {
                     if (args[i].startsWith("--")) {
                         exitWithUsage("unknown option '" + args[i] + "'");
-                    } else if (base == null) {
-                        base = Contenders.byId(args[i]);
                     } else {
-                        with.add(Contenders.byId(args[i]));
+                        PairedRandomActions.Side side = side(args[i]);
+                        if (base == null) {
+                            base = side;
+                        } else {
+                            with.add(side);
+                        }
                     }
                 }
             }
@@ -226,10 +231,20 @@ public final class Main {
         PairedRandomActions.Plan plan = new PairedRandomActions.Plan(sizes, reallocModes, rounds,
                 Params.RA_DURATION_NANOS);
         long start = System.nanoTime();
-        PairedRandomActions.run(base, with, plan, line -> System.out.printf("[%6.1fs] %s%n",
+        PairedRandomActions.runSides(base, with, plan, line -> System.out.printf("[%6.1fs] %s%n",
                 (System.nanoTime() - start) / 1e9, line), out);
         System.out.println("Wrote " + out.resolve("paired.csv"));
         System.exit(0);
+    }
+
+    /** A side of {@code paired}, {@code ID} or {@code ID:VARIANT}; exits with the usage and the reason if it is bad. */
+    private static PairedRandomActions.Side side(String spec) {
+        try {
+            return PairedRandomActions.Side.parse(spec);
+        } catch (IllegalArgumentException e) {
+            exitWithUsage(e.getMessage());
+            throw e; // not reached
+        }
     }
 
     /** The value after option {@code args[i]}, or exits with the usage if there is none. */

@@ -141,6 +141,15 @@ public final class Contenders {
                 + known.stream().map(Contender::id).toList());
     }
 
+    /**
+     * Whether the allocator called {@code name} is one of Talc's forms or a probe built on Talc (the allocators
+     * a budget that leaves the peers out still runs the alignment-16 variant for).
+     */
+    public static boolean builtOnTalc(String name) {
+        return allWithProbes().stream().anyMatch(c -> c.name().equals(name)
+                && (c.kind() == Kind.TALC || c.kind() == Kind.PROBE));
+    }
+
     /** "one-nio MallocMT" → "one-nio-mallocmt", "ConcurrentTalc (global lock)" → "concurrenttalc-global-lock". */
     static String idOf(String name) {
         return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");

@@ -1,5 +1,6 @@
 package dev.talc.bench.report;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
@@ -17,8 +18,11 @@ import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 import dev.talc.bench.alloc.Contenders;
@@ -34,7 +38,8 @@ import dev.talc.bench.trace.Traces;
 /**
  * PNG bar charts (JFreeChart, headless) next to {@code results.csv}: one per random-actions configuration
  * (groups = M, bars = allocators, plus the labelled Rust Talc reference where DESIGN.md gives one), heap
- * efficiency, latency percentiles (log scale) and the high-alignment ratio. Only measured rows are drawn.
+ * efficiency, latency percentiles (log scale), the high-alignment ratio and the alignment-16 variant's ratio to
+ * the standard one (bars from 1, with the target's line). Only measured rows are drawn.
  */
 public final class Charts {
 
@@ -76,6 +81,19 @@ public final class Charts {
                 files.add(save(dir.resolve(b + "_t" + threads + ".png"), bar(title, "max size M",
                         "million successful operations per 200 ms", data, false), data));
             }
+        }
+
+        for (boolean realloc : new boolean[] {true, false}) {
+            String b = RandomActions.ratioName(realloc);
+            DefaultCategoryDataset data = new DefaultCategoryDataset();
+            for (int m : Params.RA_MAX_SIZES) {
+                for (Contender c : contenders) {
+                    value(c.name(), b, 1, m).ifPresent(v -> data.addValue(v, c.name(), "M=" + m));
+                }
+            }
+            files.add(save(dir.resolve(b + ".png"), align16Ratio("Random actions " + (realloc ? "with" : "without")
+                    + " realloc, 1 thread: alignment >= 16 / standard, same allocator (bars from 1 = parity; target"
+                    + " for Talc >= " + Tables.ALIGN16_TARGET + ")", data), data));
         }
 
         DefaultCategoryDataset he = new DefaultCategoryDataset();
@@ -172,6 +190,32 @@ public final class Charts {
             renderer.setBase(1); // bars start at 1 ns: 0 has no logarithm
             renderer.setIncludeBaseInRange(false);
         }
+        return chart;
+    }
+
+    /** Bars of ratios drawn up or down from 1, on an axis that keeps the target's line and every bar in view. */
+    private static JFreeChart align16Ratio(String title, DefaultCategoryDataset data) {
+        JFreeChart chart = bar(title, "max size M", "align16 score / standard score", data, false);
+        CategoryPlot plot = chart.getCategoryPlot();
+        double low = Tables.ALIGN16_TARGET;
+        double high = 1;
+        for (int r = 0; r < data.getRowCount(); r++) {
+            for (int c = 0; c < data.getColumnCount(); c++) {
+                Number v = data.getValue(r, c);
+                if (v != null) {
+                    low = Math.min(low, v.doubleValue());
+                    high = Math.max(high, v.doubleValue());
+                }
+            }
+        }
+        plot.getRangeAxis().setRange(low - 0.05, high + 0.05);
+        ((BarRenderer) plot.getRenderer()).setBase(1);
+        ValueMarker target = new ValueMarker(Tables.ALIGN16_TARGET, Color.RED, new BasicStroke(2f));
+        target.setLabel("target " + Tables.ALIGN16_TARGET);
+        target.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        target.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        target.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        plot.addRangeMarker(target);
         return chart;
     }
 

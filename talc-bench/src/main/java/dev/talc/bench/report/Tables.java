@@ -26,7 +26,8 @@ import dev.talc.bench.trace.Traces;
  * <p>Design note: tables read only {@link Row}s. A cell with no row of its own shows the reason carried by
  * a wildcard row ({@code benchmark*}: "not run", "failed") or "-"; full reasons are listed under the tables,
  * so no allocator is ever silently dropped. For times (lower is better) the ratio lines are inverted, so a
- * ratio above 1 always means "Talc better".
+ * ratio above 1 always means "Talc better". The alignment-16 variant's tables list the allocators the budget runs
+ * it for, and add the figure its target is about: each allocator's align16 / standard, from the ratio rows.
  */
 public final class Tables {
 
@@ -56,6 +57,9 @@ public final class Tables {
                     randomActions(out, benchmark, threads, sizes, realloc, budget);
                 }
             }
+        }
+        for (boolean realloc : new boolean[] {true, false}) {
+            align16(out, realloc, budget);
         }
         heapEfficiency(out, budget);
         for (boolean pressure : new boolean[] {false, true}) {
@@ -107,6 +111,76 @@ public final class Tables {
             body.add(line);
         }
         table(out, header, body, contenders.size());
+    }
+
+    /** The target of DESIGN.md section 6 for the alignment-16 variant: Talc's align16 / standard at every M. */
+    static final double ALIGN16_TARGET = 0.95;
+
+    /**
+     * The alignment-16 variant: its scores (ratios to Talc), then the figure its target is about, each
+     * allocator's align16 / standard at each M, and whether Talc meets the target.
+     */
+    private void align16(StringBuilder out, boolean realloc, Params.Budget budget) {
+        String benchmark = RandomActions.Variant.ALIGN16.benchmark(realloc);
+        String ratioName = RandomActions.ratioName(realloc);
+        List<Contender> running = contenders.stream()
+                .filter(c -> !budget.align16Sizes(c.name(), realloc).isEmpty()).toList();
+        List<Integer> sizes = running.stream().flatMap(c -> budget.align16Sizes(c.name(), realloc).stream())
+                .distinct().sorted().toList();
+        if (sizes.isEmpty()) {
+            return;
+        }
+        String mode = realloc ? "with realloc" : "without realloc";
+        out.append(String.format(Locale.ROOT, "Random actions, alignment >= 16 (every drawn alignment raised to 16), %s,"
+                + " 1 thread: successful operations per 200 ms (mean of %d trials, alternating with the standard"
+                + " variant's; higher is better)%n", mode, budget.trials()));
+        if (budget.align16().sizes(true, realloc).isEmpty()) {
+            out.append("(this mode runs it for Talc's own allocators only)\n");
+        }
+        List<String> header = new ArrayList<>(List.of("allocator"));
+        sizes.forEach(m -> header.add("M=" + m));
+        List<List<String>> body = new ArrayList<>();
+        for (Contender c : running) {
+            List<String> line = new ArrayList<>(List.of(label(c)));
+            sizes.forEach(m -> line.add(scoreCell(c.name(), benchmark, 1, m, Contenders.TALC)));
+            body.add(line);
+        }
+        for (Kind kind : List.of(Kind.JAVA_PEER, Kind.NATIVE_PEER)) {
+            bestLines(body, kind, Contenders.TALC, 1, sizes, benchmark, false);
+        }
+        table(out, header, body, running.size());
+
+        out.append(String.format(Locale.ROOT, "Alignment >= 16 / standard, %s, 1 thread: the same allocator, trials"
+                + " alternating in one JVM, median of the per-trial ratios (target: Talc >= %.2f at every M)%n", mode,
+                ALIGN16_TARGET));
+        body = new ArrayList<>();
+        for (Contender c : running) {
+            List<String> line = new ArrayList<>(List.of(label(c)));
+            for (int m : sizes) {
+                Optional<Row> r = find(c.name(), ratioName, 1, m);
+                line.add(r.isEmpty() ? "-" : r.get().measured()
+                        ? String.format(Locale.ROOT, "%.3f", r.get().score()) : shortReason(r.get().note()));
+            }
+            body.add(line);
+        }
+        table(out, header, body, running.size());
+        int found = 0;
+        double lowest = Double.POSITIVE_INFINITY;
+        int lowestAt = 0;
+        for (int m : sizes) {
+            Optional<Row> r = measured(Contenders.TALC, ratioName, 1, m);
+            if (r.isPresent()) {
+                found++;
+                if (r.get().score() < lowest) {
+                    lowest = r.get().score();
+                    lowestAt = m;
+                }
+            }
+        }
+        if (found == sizes.size()) {
+            out.append(String.format(Locale.ROOT, "Talc %s the target (>= %.2f at every M): lowest %.3f at M=%d%n%n",
+                    lowest >= ALIGN16_TARGET ? "meets" : "misses", ALIGN16_TARGET, lowest, lowestAt));
+        }
     }
 
     private void heapEfficiency(StringBuilder out, Params.Budget budget) {

@@ -2,6 +2,8 @@ package dev.talc.bench.workload;
 
 import java.util.List;
 
+import dev.talc.bench.alloc.Contenders;
+
 /**
  * Every parameter of the workloads, in one place: those fixed by DESIGN.md section 6 (the same as the Rust
  * Talc benchmarks, so numbers compare across languages) and the per-mode {@link Budget}s (how many trials,
@@ -133,6 +135,37 @@ public final class Params {
     // ---- budgets ----------------------------------------------------------------------------------
 
     /**
+     * Where the alignment-16 variant of random actions ({@link RandomActions.Variant#ALIGN16}) runs, 1 thread
+     * only: M values for Talc's own forms (and the probes built on Talc, when named), which DESIGN.md's target
+     * is about, and for the peers. Each must be an M the standard variant runs at too ({@link Budget}).
+     *
+     * @param talcRealloc    M values with realloc, Talc's forms
+     * @param talcNoRealloc  M values without realloc, Talc's forms
+     * @param peersRealloc   M values with realloc, every other allocator
+     * @param peersNoRealloc M values without realloc, every other allocator
+     */
+    public record Align16Runs(List<Integer> talcRealloc, List<Integer> talcNoRealloc, List<Integer> peersRealloc,
+                              List<Integer> peersNoRealloc) {
+        /** Copies the lists. */
+        public Align16Runs {
+            talcRealloc = List.copyOf(talcRealloc);
+            talcNoRealloc = List.copyOf(talcNoRealloc);
+            peersRealloc = List.copyOf(peersRealloc);
+            peersNoRealloc = List.copyOf(peersNoRealloc);
+        }
+
+        /** The M values for a peer or one of Talc's forms, with or without realloc. */
+        public List<Integer> sizes(boolean peer, boolean realloc) {
+            return peer ? (realloc ? peersRealloc : peersNoRealloc) : (realloc ? talcRealloc : talcNoRealloc);
+        }
+
+        /** Whether the peers run the variant in any mode. */
+        public boolean peers() {
+            return !peersRealloc.isEmpty() || !peersNoRealloc.isEmpty();
+        }
+    }
+
+    /**
      * How much of the methodology one mode runs.
      *
      * @param name               mode name ({@code quick}, {@code full}, {@code tiny} for tests)
@@ -146,6 +179,7 @@ public final class Params {
      * @param oneThreadNoRealloc M values, 1 thread, without realloc
      * @param twoThreadsRealloc  M values, 2 threads, with realloc (thread-safe allocators)
      * @param twoThreadsNoRealloc M values, 2 threads, without realloc
+     * @param align16           where the alignment-16 variant runs
      * @param heapRounds         heap-efficiency rounds (DESIGN: 300)
      * @param microOps           allocations recorded by the mixed microbenchmark
      * @param pressureOps        free+allocate pairs recorded under heap pressure
@@ -157,8 +191,28 @@ public final class Params {
     public record Budget(String name, int trials, long durationNanos, long warmupNanos, long firstWarmupNanos,
                          List<Integer> oneThreadRealloc, List<Integer> oneThreadNoRealloc,
                          List<Integer> twoThreadsRealloc, List<Integer> twoThreadsNoRealloc,
-                         int heapRounds, int microOps, int pressureOps, int alignmentReps, long childTimeoutSeconds,
+                         Align16Runs align16, int heapRounds, int microOps, int pressureOps, int alignmentReps, long childTimeoutSeconds,
                          List<String> workloads, TraceRuns traces) {
+
+        /**
+         * Checks that the alignment-16 variant runs only where the standard one does (it is run and reported
+         * against it).
+         *
+         * @throws IllegalArgumentException naming the M values without a standard configuration
+         */
+        public Budget {
+            for (boolean peers : new boolean[] {false, true}) {
+                for (boolean realloc : new boolean[] {true, false}) {
+                    List<Integer> variant = align16.sizes(peers, realloc);
+                    List<Integer> standard = realloc ? oneThreadRealloc : oneThreadNoRealloc;
+                    if (!standard.containsAll(variant)) {
+                        throw new IllegalArgumentException("budget=" + name + " peers=" + peers + " realloc=" + realloc
+                                + " align16=" + variant + " standard=" + standard
+                                + ": the alignment-16 variant runs only at M values the standard variant runs too");
+                    }
+                }
+            }
+        }
 
         /** Whether this mode runs {@code workload}. */
         public boolean runs(Workload workload) {
@@ -168,8 +222,13 @@ public final class Params {
         /** The same budget with other trace runs (the {@code --traces} and {@code --passes} options). */
         public Budget withTraces(TraceRuns runs) {
             return new Budget(name, trials, durationNanos, warmupNanos, firstWarmupNanos, oneThreadRealloc,
-                    oneThreadNoRealloc, twoThreadsRealloc, twoThreadsNoRealloc, heapRounds, microOps, pressureOps,
-                    alignmentReps, childTimeoutSeconds, workloads, runs);
+                    oneThreadNoRealloc, twoThreadsRealloc, twoThreadsNoRealloc, align16, heapRounds, microOps,
+                    pressureOps, alignmentReps, childTimeoutSeconds, workloads, runs);
+        }
+
+        /** M values of the alignment-16 variant (1 thread) for the allocator called {@code allocator}. */
+        public List<Integer> align16Sizes(String allocator, boolean realloc) {
+            return align16.sizes(!Contenders.builtOnTalc(allocator), realloc);
         }
 
         /** M values for one random-actions variant. */
@@ -190,7 +249,10 @@ public final class Params {
             return name + ": " + trials + " trials x " + durationNanos / 1_000_000 + " ms (+" + warmupNanos / 1_000_000
                     + " ms warm-up) per random-actions configuration; random actions 1 thread with realloc M="
                     + oneThreadRealloc + ", without realloc M=" + oneThreadNoRealloc + "; 2 threads with realloc M="
-                    + twoThreadsRealloc + ", without realloc M=" + twoThreadsNoRealloc + "; heap efficiency "
+                    + twoThreadsRealloc + ", without realloc M=" + twoThreadsNoRealloc + "; alignment 16 (1 thread) for Talc's forms"
+                    + " with realloc M=" + align16.talcRealloc() + ", without realloc M=" + align16.talcNoRealloc()
+                    + ", for the peers with realloc M=" + align16.peersRealloc() + ", without realloc M="
+                    + align16.peersNoRealloc() + "; heap efficiency "
                     + heapRounds + " rounds; microbenchmark " + microOps + " allocations mixed + " + pressureOps
                     + " under pressure; high alignment median of " + alignmentReps + " runs; " + replay;
         }
@@ -202,19 +264,31 @@ public final class Params {
     /** Every bundled trace (the list of {@code dev.talc.bench.trace.Traces}). */
     private static final List<String> TRACES_ALL = dev.talc.bench.trace.Traces.names();
 
-    /** Quick mode: every allocator, 1-thread random actions at every M, a subset of the rest; about 2-3 minutes. */
+    /**
+     * Quick mode: every allocator, 1-thread random actions at every M, a subset of the rest; about 2-3 minutes.
+     * The alignment-16 variant runs with realloc at every M for Talc's own forms only, which the target is about
+     * (what running it for every allocator would add to quick: README-bench.md).
+     */
     public static final Budget QUICK = new Budget("quick", 3, RA_DURATION_NANOS, 100_000_000L, 1_000_000_000L,
             RA_MAX_SIZES, List.of(1000), List.of(1000, 10000), List.of(),
+            new Align16Runs(RA_MAX_SIZES, List.of(), List.of(), List.of()),
             30, 100_000, 20_000, 5, 150, ALL_WORKLOADS, new TraceRuns(TRACES_QUICK, 1, 3));
 
-    /** Full mode: Talc's own methodology (7 trials, 300 heap rounds), every variant; what the README publishes. */
+    /**
+     * Full mode: Talc's own methodology (7 trials, 300 heap rounds), every variant; what the README publishes.
+     * The alignment-16 variant: with realloc at every M for every allocator (Talc against the peers on the
+     * alignment C callers get), without realloc at every M for Talc's forms (allocation and free alone, where an
+     * alignment cost would show most).
+     */
     public static final Budget FULL = new Budget("full", 7, RA_DURATION_NANOS, 200_000_000L, 2_000_000_000L,
             RA_MAX_SIZES, RA_MAX_SIZES, RA_MAX_SIZES, RA_MAX_SIZES,
+            new Align16Runs(RA_MAX_SIZES, RA_MAX_SIZES, RA_MAX_SIZES, List.of()),
             300, 1_000_000, 200_000, 21, 1800, ALL_WORKLOADS, new TraceRuns(TRACES_ALL, 2, 7));
 
     /** A tiny budget for the tests: every workload in well under a second per allocator. */
     public static final Budget TINY = new Budget("tiny", 1, 20_000_000L, 5_000_000L, 0L,
             List.of(1000), List.of(1000), List.of(1000), List.of(),
+            new Align16Runs(List.of(1000), List.of(1000), List.of(1000), List.of(1000)),
             2, 2_000, 1_000, 2, 60, ALL_WORKLOADS, new TraceRuns(List.of(), 0, 1));
 
     /**
@@ -222,7 +296,8 @@ public final class Params {
      * options say otherwise ({@link Budget#withTraces}).
      */
     public static final Budget TRACES = new Budget("traces", 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of(),
-            0, 0, 0, 0, 1800, List.of(TraceReplay.NAME), new TraceRuns(TRACES_ALL, 2, 7));
+            new Align16Runs(List.of(), List.of(), List.of(), List.of()), 0, 0, 0, 0, 1800, List.of(TraceReplay.NAME),
+            new TraceRuns(TRACES_ALL, 2, 7));
 
     /** The budget called {@code name}. */
     public static Budget budget(String name) {

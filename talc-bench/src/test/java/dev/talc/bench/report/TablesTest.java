@@ -32,4 +32,27 @@ class TablesTest {
         assertTrue(text.contains("not run: rpmalloc: no natives for this platform"), text);
         assertTrue(text.contains("Talc vs Rust Talc reference"), text);
     }
+
+    @Test
+    void shouldPrintTheAlign16ScoresTheirRatioToTheStandardPerAllocatorAndWhetherTalcMeetsTheTarget() {
+        List<Contenders.Contender> contenders = List.of(Contenders.byId("talc"), Contenders.byId("one-nio-malloc"));
+        List<Row> rows = new java.util.ArrayList<>();
+        for (int m : Params.RA_MAX_SIZES) {
+            double talcRatio = m == 3000 ? 0.941 : 0.99;
+            rows.add(Row.of(RandomActions.NAME, "Talc", 1, m, 4_000_000, RandomActions.UNIT, ""));
+            rows.add(Row.of(RandomActions.NAME_ALIGN16, "Talc", 1, m, 4_000_000 * talcRatio, RandomActions.UNIT, ""));
+            rows.add(Row.of(RandomActions.ratioName(true), "Talc", 1, m, talcRatio, RandomActions.RATIO_UNIT, ""));
+            rows.add(Row.of(RandomActions.NAME, "one-nio Malloc", 1, m, 2_000_000, RandomActions.UNIT, ""));
+        }
+        String quick = Tables.render(rows, contenders, Params.QUICK);
+        assertTrue(quick.contains("Random actions, alignment >= 16"), quick);
+        assertTrue(quick.contains("(this mode runs it for Talc's own allocators only)"), quick);
+        assertTrue(quick.matches("(?s).*\\nTalc +0\\.990 +0\\.990 +0\\.941 +0\\.990 +0\\.990\\n.*"), quick);
+        assertTrue(quick.contains("Talc misses the target (>= 0.95 at every M): lowest 0.941 at M=3000"), quick);
+        String tableOfRatios = quick.substring(quick.indexOf("Alignment >= 16 / standard"));
+        assertTrue(!tableOfRatios.substring(0, tableOfRatios.indexOf("Talc misses")).contains("one-nio"), quick);
+
+        String full = Tables.render(rows, contenders, Params.FULL);
+        assertTrue(full.matches("(?s).*\\none-nio Malloc +- +- +- +- +-\\n.*"), full); // full runs peers too
+    }
 }

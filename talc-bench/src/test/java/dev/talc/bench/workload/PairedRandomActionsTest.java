@@ -86,4 +86,48 @@ class PairedRandomActionsTest {
                 () -> PairedRandomActions.run(talc, List.of(), PairedRandomActions.Plan.every(1, 1), Progress.SILENT, out));
         assertTrue(e.getMessage().contains("with=[]"), e.getMessage());
     }
+
+    @Test
+    void shouldParseASideWithOrWithoutAVariantAndRejectBadOnesWithKeyValueDetail() {
+        PairedRandomActions.Side plain = PairedRandomActions.Side.parse("talc");
+        assertEquals(Contenders.TALC, plain.contender().name());
+        assertEquals(RandomActions.Variant.STANDARD, plain.variant());
+        PairedRandomActions.Side align16 = PairedRandomActions.Side.parse("talc:align16");
+        assertEquals(Contenders.TALC, align16.contender().name());
+        assertEquals(RandomActions.Variant.ALIGN16, align16.variant());
+        assertEquals(RandomActions.Variant.STANDARD, PairedRandomActions.Side.parse("concurrenttalc:standard").variant());
+        assertEquals("Talc [align16]", align16.label(true));
+        assertEquals("Talc", align16.label(false));
+        for (String bad : List.of("talc:align8", "talc:", ":align16", "nope:align16", "talc:align16:x")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PairedRandomActions.Side.parse(bad));
+            assertTrue(e.getMessage().contains("side=" + bad), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PairedRandomActions.Side.parse("talc:align8"));
+        assertTrue(e.getMessage().contains("variant=align8"), e.getMessage());
+    }
+
+    @Test
+    void shouldSetAVariantAgainstTheStandardRunAndSayWhichEachSideRan(@TempDir Path out) throws Exception {
+        PairedRandomActions.Side base = PairedRandomActions.Side.parse("talc");
+        PairedRandomActions.Side with = PairedRandomActions.Side.parse("talc:align16");
+        List<String> lines = new ArrayList<>();
+        PairedRandomActions.Plan plan = new PairedRandomActions.Plan(List.of(1000), List.of(true, false), 2, 2_000_000L);
+        List<PairedRandomActions.Pair> pairs = PairedRandomActions.runSides(base, List.of(with), plan, lines::add, out);
+
+        assertEquals(2, pairs.size());
+        for (PairedRandomActions.Pair p : pairs) {
+            assertEquals(Contenders.TALC, p.with());
+            assertEquals(RandomActions.Variant.ALIGN16, p.withVariant());
+            assertTrue(p.baseMedian() > 0 && p.withMedian() > 0, p::toString);
+        }
+        assertTrue(lines.get(0).contains("Talc [standard]") && lines.get(0).contains("Talc [align16]"), lines.get(0));
+        List<String> csv = Files.readAllLines(out.resolve("paired.csv"));
+        assertEquals(PairedRandomActions.HEADER, csv.get(0));
+        assertTrue(PairedRandomActions.HEADER.endsWith(",base_variant,with_variant"), PairedRandomActions.HEADER);
+        assertTrue(csv.get(1).startsWith(RandomActions.NAME + ",Talc,Talc,1000,"), csv.get(1));
+        assertTrue(csv.get(1).endsWith(",2,standard,align16"), csv.get(1));
+        assertTrue(csv.get(2).startsWith(RandomActions.NAME_NO_REALLOC + ",Talc,Talc,1000,"), csv.get(2));
+    }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.talc.bench.alloc.AllocatorFactory;
 import dev.talc.bench.alloc.Contenders;
 import dev.talc.bench.alloc.TalcAdapter;
+import dev.talc.bench.report.ResultsCsv;
 import dev.talc.bench.report.Row;
 
 /**
@@ -57,6 +58,29 @@ class WorkloadsTest {
             assertFalse(two.measured());
             assertTrue(two.note().startsWith("n/a"), two.note());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void shouldReportTheAlign16VariantItsRatioToTheStandardOneAndTheirCsvRows(AllocatorFactory f) throws Exception {
+        List<Row> rows = run(new RandomActions(), f);
+        String csv = ResultsCsv.format(rows);
+        for (boolean realloc : new boolean[] {true, false}) {
+            Row standard = row(rows, RandomActions.Variant.STANDARD.benchmark(realloc), 1, 1000);
+            Row align16 = row(rows, RandomActions.Variant.ALIGN16.benchmark(realloc), 1, 1000);
+            Row ratio = row(rows, RandomActions.ratioName(realloc), 1, 1000);
+            assertTrue(align16.measured() && align16.score() > 1000, () -> "too few operations: " + align16);
+            assertEquals(RandomActions.UNIT, align16.unit());
+            // the median of per-trial ratios: with the tiny budget's one trial, the ratio of the two scores
+            assertEquals(align16.score() / standard.score(), ratio.score(), 1e-9);
+            assertEquals(RandomActions.RATIO_UNIT, ratio.unit());
+            for (Row r : List.of(align16, ratio)) {
+                assertTrue(csv.contains("\n" + r.benchmark() + "," + ResultsCsv.field(f.name()) + ",1,1000,"), csv);
+            }
+        }
+        assertEquals("random_actions_align16", RandomActions.NAME_ALIGN16);
+        assertEquals("random_actions_no_realloc_align16_ratio", RandomActions.ratioName(false));
+        assertTrue(rows.stream().noneMatch(r -> r.threads() == 2 && r.benchmark().contains("align16")), rows::toString);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -114,7 +138,8 @@ class WorkloadsTest {
     void randomActionsLeavesTalcConsistentAndEmpty() throws Exception {
         try (TalcAdapter a = new TalcAdapter(Params.ARENA_BYTES)) {
             LiveBlocks live = new LiveBlocks(Params.RA_LIVE_CAPACITY);
-            long[] result = RandomActions.runActions(a, 3000, true, 20_000_000L, new Wyrand(Params.SEED), live);
+            long[] result = RandomActions.runActions(a, 3000, true, RandomActions.Variant.STANDARD, 20_000_000L,
+                    new Wyrand(Params.SEED), live);
             assertTrue(result[0] > 0);
             assertTrue(live.count() >= Math.min(Params.RA_MIN_LIVE, result[0] / 2));
             a.talc().verify();

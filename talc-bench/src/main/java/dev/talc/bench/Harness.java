@@ -14,6 +14,7 @@ import dev.talc.bench.alloc.Contenders.Contender;
 import dev.talc.bench.report.Charts;
 import dev.talc.bench.report.Environment;
 import dev.talc.bench.report.ForkMedian;
+import dev.talc.bench.report.Overview;
 import dev.talc.bench.report.ProfileBreakdown;
 import dev.talc.bench.report.ResultsCsv;
 import dev.talc.bench.report.Row;
@@ -111,7 +112,8 @@ final class Harness {
         System.out.print(tables);
         Path csv = outDir.resolve("results.csv");
         ResultsCsv.write(csv, rows);
-        List<Path> charts = Charts.write(outDir, rows, contenders);
+        List<Path> charts = new ArrayList<>(Charts.write(outDir, rows, contenders));
+        charts.addAll(Overview.write(outDir, rows)); // overview.md and overview.png: the README's table and chart
         String summary = "Talc for Java: comparative benchmarks, " + budget.name() + " mode\n\n" + env.text() + "\n"
                 + tables + "What each adapter measures (peers lacking a feature get the nearest honest equivalent):\n"
                 + String.join("\n", notes.stream().map(n -> "  " + n).toList()) + "\n";

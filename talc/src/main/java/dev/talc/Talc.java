@@ -116,7 +116,8 @@ public final class Talc implements TalcAllocator {
      */
     private long blockLow;
     private long blockRoom;
-    private long soleHeapAcme = Long.MIN_VALUE;
+    /** With exactly one heap, the highest offset a tag word can start at in it ({@code acme - 8}); else MIN_VALUE. */
+    private long soleTagLimit = Long.MIN_VALUE;
     /** Why the last allocation failed past the OomHandler, if it threw or misbehaved. */
     private Throwable lastOomFailure;
 
@@ -715,7 +716,7 @@ public final class Talc implements TalcAllocator {
         boolean one = heaps.count() == 1;
         blockLow = one ? heaps.base(0) + SENTINEL : 0;
         blockRoom = one ? heaps.acme(0) - blockLow : 0;
-        soleHeapAcme = one ? heaps.acme(0) : Long.MIN_VALUE;
+        soleTagLimit = one ? heaps.acme(0) - WORD : Long.MIN_VALUE;
     }
 
     // =============================================================================================
@@ -844,7 +845,7 @@ public final class Talc implements TalcAllocator {
      */
     private long liveTag(String operation, long offset, long byteSize) {
         long tagOffset = offset + Tag.chunkSize(byteSize) - WORD;
-        if (Long.compareUnsigned(offset - blockLow, blockRoom) >= 0 || tagOffset >= soleHeapAcme
+        if (Long.compareUnsigned(offset - blockLow, blockRoom) >= 0 || tagOffset > soleTagLimit
                 || Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) > 0) {
             tagOffset = tagOffsetInSomeHeap(operation, offset, byteSize);
         }
@@ -1133,7 +1134,7 @@ public final class Talc implements TalcAllocator {
             throw rejected(operation, offset, byteSize, false);
         }
         long tagOffset = offset + Tag.chunkSize(byteSize) - WORD;
-        if (offset < heaps.base(heap) + SENTINEL || tagOffset >= heaps.acme(heap)) {
+        if (offset < heaps.base(heap) + SENTINEL || tagOffset > heaps.acme(heap) - WORD) { // the whole word inside
             throw rejected(operation, offset, byteSize, true);
         }
         return tagOffset;

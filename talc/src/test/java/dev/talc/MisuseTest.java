@@ -3,6 +3,7 @@ package dev.talc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
@@ -190,6 +191,39 @@ class MisuseTest {
             Span heap = low.contains(block.offset()) ? low : high;
             f.assertEveryOperationRejected("reason=", block.offset(), heap.acme() - block.offset());
             f.assertEveryOperationRejected("reason=", block.offset(), Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * An offset that is not a multiple of 8, whose tag word would start inside the heap but end past it, and
+     * past the memory, as the heap ends where the memory does: rejected, the word never read (the misuse census
+     * found an {@link IndexOutOfBoundsException} here).
+     */
+    @ParameterizedTest(name = "checked={0} heaps={1}")
+    @CsvSource({"false, 1", "true, 1", "false, 2", "true, 2"})
+    void shouldRejectAnUnalignedOffsetWhoseTagWordWouldCrossTheHeapsEnd(boolean checked, int heapCount) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = arena.allocate(8192, 16);
+            Talc talc = Talc.builder(memory).checked(checked).build();
+            if (heapCount == 2) {
+                talc.claim(new Span(0, 1024));
+            }
+            Span heap = talc.claim(new Span(4096, 8192));
+            assertEquals(memory.byteSize(), heap.acme(), "the heap ends where the memory does");
+            long live = talc.tryAllocate(100, 8);
+            TalcStats before = talc.stats();
+            for (long size : new long[] {0, 1, 24}) { // a 32-byte chunk: the tag word at offset + 24
+                for (long past = 1; past < 8; past++) {
+                    long offset = heap.acme() - 32 + past;
+                    assertThrows(IllegalArgumentException.class, () -> talc.free(offset, size));
+                    assertThrows(IllegalArgumentException.class, () -> talc.tryReallocate(offset, size, 8, 64));
+                    assertThrows(IllegalArgumentException.class, () -> talc.tryGrowInPlace(offset, size, size + 8));
+                    assertThrows(IllegalArgumentException.class, () -> talc.shrink(offset, size, 0));
+                }
+            }
+            assertEquals(before, talc.stats());
+            talc.verify();
+            talc.free(live, 100);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.talc.bench.alloc.Contenders;
+import dev.talc.bench.report.ProfileBreakdown;
 import dev.talc.bench.alloc.Contenders.Contender;
 import dev.talc.bench.trace.Trace;
 import dev.talc.bench.trace.TraceStats;
@@ -74,6 +75,9 @@ public final class Main {
             Options of traces: those of quick/full; without --only it runs the allocators the replay supports
             (talc, concurrenttalc, jdk-malloc-ffm, glibc-malloc-ffm-critical, one-nio-malloc and the LWJGL natives).
 
+            profile-breakdown FILE...: where the time of each profile went (harness, allocator logic, segment access,
+            copies), from async-profiler's collapsed stacks (--profile writes them; so does -agentpath:...=collapsed)
+
             trace-stats [FILE...]: events by op, threads, peak live bytes, realloc share and chains, sizes, of the
             bundled traces (or of recorder files, raw or .xz)
 
@@ -103,6 +107,7 @@ public final class Main {
                     c.name(), c.kind().label()));
             case "quick", "full", "tiny", "traces" -> compare(args);
             case "trace-stats" -> traceStats(Arrays.copyOfRange(args, 1, args.length));
+            case "profile-breakdown" -> profileBreakdown(Arrays.copyOfRange(args, 1, args.length));
             case "trace-footprint" -> { // internal: a footprint JVM of the trace replay
                 TraceReplay.printFootprint(args[1], args[2]);
                 System.exit(0);
@@ -173,6 +178,23 @@ public final class Main {
     static List<String> traceNames(String list) {
         return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
                 .map(s -> Traces.info(s).name()).toList();
+    }
+
+    /**
+     * Prints where the time of each profile went (harness, allocator logic, segment access, copies), for
+     * async-profiler collapsed stacks written by {@code --profile} or by {@code -agentpath:...=collapsed}.
+     */
+    private static void profileBreakdown(String[] files) throws Exception {
+        if (files.length == 0) {
+            exitWithUsage("profile-breakdown needs at least one collapsed-stacks file");
+        }
+        List<ProfileBreakdown> rows = new ArrayList<>();
+        for (String file : files) {
+            Path path = Path.of(file);
+            rows.add(ProfileBreakdown.of(path.getFileName().toString(), "",
+                    java.nio.file.Files.readAllLines(path, java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        System.out.print(ProfileBreakdown.table(rows));
     }
 
     /** Prints the statistics of the bundled traces, or of the given trace files, as MANIFEST.md lists them. */

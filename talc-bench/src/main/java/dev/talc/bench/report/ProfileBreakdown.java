@@ -11,11 +11,13 @@ import java.util.regex.Pattern;
  *
  * <p>Design note: a sample belongs to the workload when its stack passes through a measured loop (random actions'
  * {@code runActions}, the heap-efficiency rounds, the latency loops, the high-alignment runs, the trace
- * {@code Replayer}); other samples (setup, trace decoding, the JIT compiler, GC, other threads) are counted apart. Within the workload, every frame above the adapter's {@code allocate}, {@code free},
- * {@code reallocate} or {@code calloc} is the allocator's, and its leaf frame says which part: a copy routine
- * (arraycopy stubs, {@code copyMemory}, {@code SegmentBulkOperations}, memcpy/memset) is a copy; a frame of
+ * {@code Replayer}); other samples (setup, trace decoding, the JIT compiler, GC, other threads) are counted apart.
+ * Its leaf frame decides the rest. A copy routine (arraycopy stubs, {@code copyMemory},
+ * {@code SegmentBulkOperations}, memcpy/memset) is a copy wherever it sits: the profiler often cannot walk from a
+ * copy stub back to its Java caller, and the workloads copy nothing themselves. Otherwise every frame above the
+ * adapter's {@code allocate}, {@code free}, {@code reallocate} or {@code calloc} is the allocator's: a frame of
  * {@code jdk.internal.foreign}, {@code ScopedMemoryAccess}, {@code Unsafe} or a {@code VarHandle} is segment
- * access; anything else (Java code, a native allocator, a downcall stub) is allocator logic. What the workload does
+ * access, anything else (Java code, a native allocator, a downcall stub) allocator logic; what the workload does
  * outside those calls (its loop, random numbers, touching the blocks) is the harness. Leaf frames decide, so an
  * inlined access counts where its sample landed.
  *
@@ -75,11 +77,11 @@ public record ProfileBreakdown(String allocator, String workload, long samples, 
             }
             inside += count;
             String leaf = frames[frames.length - 1];
-            if (entry < 0 || entry == frames.length - 1) {
+            if (COPY.matcher(leaf).find()) {
+                copies += count; // wherever it sits: the profiler often cannot walk from a copy stub to its caller
+            } else if (entry < 0 || entry == frames.length - 1) {
                 harness += entry < 0 ? count : 0;
                 logic += entry < 0 ? 0 : count;
-            } else if (COPY.matcher(leaf).find()) {
-                copies += count;
             } else if (SEGMENT_ACCESS.matcher(leaf).find()) {
                 access += count;
             } else {

@@ -90,14 +90,29 @@ import java.util.Arrays;
  *          itself may be used by other threads meanwhile if it is thread-safe ({@link ConcurrentTalc}).
  */
 final class TalcArena implements Arena {
-    /** The slab taken when the arena opens. */
-    static final int FIRST_SLAB = 16 << 10;
+    /**
+     * The slab taken when the arena opens: the largest block whose chunk the allocator's quick bins keep
+     * ({@code Tag.chunkSize(1016) == QuickBins.LIMIT}), so that its allocate/free pair is a cache hit.
+     */
+    static final int FIRST_SLAB = 1016;
+    /** The slab taken when the first one is full (or, untouched, too small): the next ones double it. */
+    static final int SECOND_SLAB = 16 << 10;
     /** Slabs double up to this size. */
     static final int MAX_SLAB = 64 << 10;
     /** Slabs are aligned to at least this (malloc's alignment), so small aligned requests need no padding. */
     private static final long SLAB_ALIGNMENT = 16;
     /** Requests aligned to more than this skip the bump path (keeps its arithmetic far from overflow). */
     private static final long MAX_BUMP_ALIGNMENT = 4096;
+    /** Threads are hashed onto this many {@link #bigScopeHints} slots. */
+    private static final int HINT_SLOTS = 64;
+    /** Ints between two slots: 64 bytes, so that threads writing their slots do not share a cache line. */
+    private static final int HINT_SPACING = 16;
+    /**
+     * Per thread (hashed by id), 1 if its last scope outgrew the first slab: its next arena then opens
+     * with a {@link #SECOND_SLAB} instead. Written only when it changes; a race between threads sharing a
+     * slot only costs one of them a slab of the other size.
+     */
+    private static final int[] bigScopeHints = new int[HINT_SLOTS * HINT_SPACING];
     /** Whether a restricted method has been called successfully from this module (native access allowed). */
     private static volatile boolean nativeAccessChecked;
 
@@ -140,21 +155,31 @@ final class TalcArena implements Arena {
             checkNativeAccess();
         }
         TalcArena arena = new TalcArena(allocator);
+        int size = bigScopeHints[hintSlot()] == 0 ? FIRST_SLAB : SECOND_SLAB;
         long slab;
         try {
-            slab = allocator.tryAllocate(FIRST_SLAB, SLAB_ALIGNMENT);
+            slab = allocator.tryAllocate(size, SLAB_ALIGNMENT);
+            if (slab < 0 && size != FIRST_SLAB) {
+                size = FIRST_SLAB;
+                slab = allocator.tryAllocate(size, SLAB_ALIGNMENT);
+            }
         } catch (RuntimeException | Error e) {
             arena.session.close();   // the memory's arena closed or confined elsewhere: nothing was taken
             throw e;
         }
         if (slab >= 0) {
             arena.cursor = slab;
-            arena.limit = slab + FIRST_SLAB;
-            arena.slabSize = FIRST_SLAB;
+            arena.limit = slab + size;
+            arena.slabSize = size;
         } else {
             arena.slabSize = ~0;   // no room for a slab: blocks of exactly the size asked for
         }
         return arena;
+    }
+
+    /** The calling thread's slot in {@link #bigScopeHints}. */
+    private static int hintSlot() {
+        return ((int) Thread.currentThread().threadId() & (HINT_SLOTS - 1)) * HINT_SPACING;
     }
 
     /**
@@ -214,16 +239,31 @@ final class TalcArena implements Arena {
         return allocateSlow(memory, byteSize, byteAlignment, zero);
     }
 
-    /** Takes a new slab, or a block of its own, for a request the current slab cannot hold. */
+    /**
+     * Takes a new slab, or a block of its own, for a request the current slab cannot hold. A current slab
+     * nothing was carved from yet (the first one, too small for the first request) is given back rather
+     * than kept on record: a scope whose first segment is larger than the first slab then holds one slab.
+     */
     private MemorySegment allocateSlow(MemorySegment memory, long byteSize, long byteAlignment, boolean zero) {
         MemorySegment.NULL.reinterpret(session, null);   // the JDK's owner-thread and open checks, before any change
-        ensureRecordRoom();   // before taking a block: recording it then cannot fail
         int current = currentSlabSize();
-        int slab = current == 0 ? FIRST_SLAB : Math.min(2 * current, MAX_SLAB);
+        boolean untouched = current > 0 && cursor == limit - current;
+        int slab = current < SECOND_SLAB ? SECOND_SLAB : Math.min(2 * current, MAX_SLAB);
         if (slabSize >= 0 && byteSize < slab / 2 && byteAlignment <= MAX_BUMP_ALIGNMENT) {
+            if (current > 0 && !untouched) {
+                ensureRecordRoom();   // before taking a block: recording the old slab then cannot fail
+            }
             long offset = allocator.tryAllocate(slab, Math.max(byteAlignment, SLAB_ALIGNMENT));
             if (offset >= 0) {
-                if (current > 0) {
+                if (current == FIRST_SLAB) {
+                    int hint = hintSlot();
+                    if (bigScopeHints[hint] == 0) {
+                        bigScopeHints[hint] = 1;   // this thread's next arenas open with a larger slab
+                    }
+                }
+                if (untouched) {
+                    allocator.free(limit - current, current);
+                } else if (current > 0) {
                     record(limit - current, current);   // the old slab stays on record until close
                 }
                 limit = offset + slab;
@@ -234,6 +274,7 @@ final class TalcArena implements Arena {
             }
             slabSize = ~current;   // from now on, blocks of exactly the size asked for
         }
+        ensureRecordRoom();   // before taking a block: recording it then cannot fail
         // the allocator's own OutOfMemoryError (with its OomHandler's failure, if any) if it does not fit
         MemorySegment block = allocator.allocate(byteSize, byteAlignment);
         long offset = block.address() - memory.address();
@@ -288,7 +329,26 @@ final class TalcArena implements Arena {
     @Override
     public void close() {
         session.close();   // the JDK's checks first: a failed close changes nothing
-        freeBlocks();
+        int slab = slabSize;
+        if (slab > 0 && blockCount == 0) {
+            // the common scope, one slab and nothing else: kept apart so that the JIT compiles this path alone
+            slabSize = 0;
+            long offset = limit - slab;
+            if (slab == SECOND_SLAB && cursor - offset <= FIRST_SLAB) {
+                int hint = hintSlot();
+                if (bigScopeHints[hint] != 0) {
+                    bigScopeHints[hint] = 0;   // this scope would have fitted the first slab
+                }
+            }
+            cursor = limit = 0;
+            try {
+                allocator.free(offset, slab);
+            } catch (RuntimeException | Error e) {
+                throw refused(e, 1, 1);
+            }
+        } else {
+            freeBlocks();
+        }
     }
 
     /** Frees every block, last taken first, even if a free throws; then throws what went wrong, if anything. */
@@ -317,9 +377,13 @@ final class TalcArena implements Arena {
         slabSize = 0;
         cursor = limit = 0;
         if (failure != null) {
-            throw new IllegalStateException("arena closed, but the allocator refused blocks back: reason=free-failed"
-                    + " failedBlocks=" + failures + " blockCount=" + total, failure);
+            throw refused(failure, failures, total);
         }
+    }
+
+    private static IllegalStateException refused(Throwable failure, int failures, int total) {
+        return new IllegalStateException("arena closed, but the allocator refused blocks back: reason=free-failed"
+                + " failedBlocks=" + failures + " blockCount=" + total, failure);
     }
 
     private static Throwable collect(Throwable first, Throwable next) {

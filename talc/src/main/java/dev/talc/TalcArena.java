@@ -5,6 +5,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.charset.Charset;
 import java.util.Arrays;
 
@@ -113,21 +116,49 @@ final class TalcArena implements Arena {
      * slot only costs one of them a slab of the other size.
      */
     private static final int[] bigScopeHints = new int[HINT_SLOTS * HINT_SPACING];
+    /**
+     * {@link #freeBlock} and {@link #tryAllocateBlock}, the allocator calls of {@link #close()} and
+     * {@link #open}, through handles the JIT cannot see through (non-final fields, so not constants): it
+     * then never inlines the allocator's code into them. That keeps the compiled {@code open} and
+     * {@code close} small whatever path the allocator takes, so that they and the caller's scope stay
+     * under HotSpot's limit for inlining an already compiled method ({@code InlineSmallCode}, 2500 bytes
+     * of code); only when the whole scope is inlined into one method can escape analysis remove this
+     * arena, its session and its segments from the heap. See the design note for the measurements.
+     */
+    private static MethodHandle freeHandle;
+    private static MethodHandle tryAllocateHandle;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            freeHandle = lookup.findStatic(TalcArena.class, "freeBlock",
+                    MethodType.methodType(void.class, TalcAllocator.class, long.class, long.class));
+            tryAllocateHandle = lookup.findStatic(TalcArena.class, "tryAllocateBlock",
+                    MethodType.methodType(long.class, TalcAllocator.class, long.class, long.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Whether a restricted method has been called successfully from this module (native access allowed). */
     private static volatile boolean nativeAccessChecked;
 
     // Fields kept to 48 bytes with the object header (the JDK's confined arena costs 80 bytes more per scope,
     // plus 40 bytes per malloc'ed segment): no owner field (the JDK's session checks the thread), no field for
-    // the first slab (it is the current slab until a second one is taken).
+    // the first slab (it is the current slab until a second one is taken), no slab offset (the slab's address).
     private final TalcAllocator allocator;
     private final Arena session;
-    /** The free part of the current slab, {@code [cursor, limit)}, in offsets of the memory; limit 0 if none. */
-    private long cursor;
-    private long limit;
     /**
-     * The size of the current slab {@code [limit - size, limit)} (0 if none), or its complement
-     * {@code ~size} once a slab did not fit in the allocator: from then on every request that misses the
-     * current slab gets a block of exactly its size. See {@link #currentSlabSize()}.
+     * The current slab as one segment in this arena's scope ({@link MemorySegment#NULL}, of size 0, if
+     * none): each segment is a slice of it, so the restricted {@code reinterpret} runs once per slab.
+     */
+    private MemorySegment slab = MemorySegment.NULL;
+    /** The free part of the current slab starts this many bytes into it. */
+    private long cursor;
+    /**
+     * The size of the current slab (0 if none), or its complement {@code ~size} once a slab did not fit
+     * in the allocator: from then on every request that misses the current slab gets a block of exactly
+     * its size. See {@link #currentSlabSize()}.
      */
     private int slabSize;
     /** Every block but the current slab: (offset, size) pairs, {@code blockCount} of them; null until the first. */
@@ -158,7 +189,7 @@ final class TalcArena implements Arena {
         int size = bigScopeHints[hintSlot()] == 0 ? FIRST_SLAB : SECOND_SLAB;
         long slab;
         try {
-            slab = allocator.tryAllocate(size, SLAB_ALIGNMENT);
+            slab = (long) tryAllocateHandle.invokeExact(allocator, (long) size, SLAB_ALIGNMENT);
             if (slab < 0 && size != FIRST_SLAB) {
                 size = FIRST_SLAB;
                 slab = allocator.tryAllocate(size, SLAB_ALIGNMENT);
@@ -166,15 +197,26 @@ final class TalcArena implements Arena {
         } catch (RuntimeException | Error e) {
             arena.session.close();   // the memory's arena closed or confined elsewhere: nothing was taken
             throw e;
+        } catch (Throwable e) {
+            throw new AssertionError(e);   // tryAllocate declares no checked exception
         }
         if (slab >= 0) {
-            arena.cursor = slab;
-            arena.limit = slab + size;
+            arena.slab = arena.scoped(memory, slab, size);
             arena.slabSize = size;
         } else {
             arena.slabSize = ~0;   // no room for a slab: blocks of exactly the size asked for
         }
         return arena;
+    }
+
+    /** {@code allocator.free(offset, byteSize)}, called through {@link #freeHandle}. */
+    private static void freeBlock(TalcAllocator allocator, long offset, long byteSize) {
+        allocator.free(offset, byteSize);
+    }
+
+    /** {@code allocator.tryAllocate(byteSize, byteAlignment)}, called through {@link #tryAllocateHandle}. */
+    private static long tryAllocateBlock(TalcAllocator allocator, long byteSize, long byteAlignment) {
+        return allocator.tryAllocate(byteSize, byteAlignment);
     }
 
     /** The calling thread's slot in {@link #bigScopeHints}. */
@@ -226,17 +268,36 @@ final class TalcArena implements Arena {
         }
         MemorySegment memory = allocator.memory();
         if (byteAlignment <= MAX_BUMP_ALIGNMENT) {
-            long base = memory.address();
+            MemorySegment slab = this.slab;
+            long base = slab.address();
             long start = ((base + cursor + byteAlignment - 1) & -byteAlignment) - base;
             // a zero-size segment takes a byte too, so that every segment has its own address (as the JDK's)
             long taken = Math.max(byteSize, 1);
-            if (taken <= limit - start) {
-                MemorySegment segment = segmentAt(memory, start, byteSize, zero);
+            if (taken <= slab.byteSize() - start) {
+                MemorySegment segment = slab.asSlice(start, byteSize);
+                prepare(memory, segment, zero);
                 cursor = start + taken;
                 return segment;
             }
         }
         return allocateSlow(memory, byteSize, byteAlignment, zero);
+    }
+
+    /**
+     * Zeroes {@code segment}, a slice of the current slab, if {@code zero}. Fails, changing nothing, if
+     * the arena is closed or used from another thread (the JDK's checks, in {@code fill}; a slice is not
+     * checked when made), or if the allocator's memory is closed.
+     */
+    private static void prepare(MemorySegment memory, MemorySegment segment, boolean zero) {
+        if (!memory.scope().isAlive()) {
+            throw memoryClosed(memory);
+        }
+        // fill checks the arena's session (open, owner thread) before writing; an empty fill checks only
+        (zero ? segment : segment.asSlice(0, 0)).fill((byte) 0);
+    }
+
+    private static IllegalStateException memoryClosed(MemorySegment memory) {
+        return new IllegalStateException("the allocator's memory is closed: reason=memory-closed memory=" + memory);
     }
 
     /**
@@ -247,13 +308,13 @@ final class TalcArena implements Arena {
     private MemorySegment allocateSlow(MemorySegment memory, long byteSize, long byteAlignment, boolean zero) {
         MemorySegment.NULL.reinterpret(session, null);   // the JDK's owner-thread and open checks, before any change
         int current = currentSlabSize();
-        boolean untouched = current > 0 && cursor == limit - current;
-        int slab = current < SECOND_SLAB ? SECOND_SLAB : Math.min(2 * current, MAX_SLAB);
-        if (slabSize >= 0 && byteSize < slab / 2 && byteAlignment <= MAX_BUMP_ALIGNMENT) {
+        boolean untouched = current > 0 && cursor == 0;
+        int size = current < SECOND_SLAB ? SECOND_SLAB : Math.min(2 * current, MAX_SLAB);
+        if (slabSize >= 0 && byteSize < size / 2 && byteAlignment <= MAX_BUMP_ALIGNMENT) {
             if (current > 0 && !untouched) {
                 ensureRecordRoom();   // before taking a block: recording the old slab then cannot fail
             }
-            long offset = allocator.tryAllocate(slab, Math.max(byteAlignment, SLAB_ALIGNMENT));
+            long offset = allocator.tryAllocate(size, Math.max(byteAlignment, SLAB_ALIGNMENT));
             if (offset >= 0) {
                 if (current == FIRST_SLAB) {
                     int hint = hintSlot();
@@ -261,15 +322,17 @@ final class TalcArena implements Arena {
                         bigScopeHints[hint] = 1;   // this thread's next arenas open with a larger slab
                     }
                 }
+                long old = slab.address() - memory.address();
                 if (untouched) {
-                    allocator.free(limit - current, current);
+                    allocator.free(old, current);
                 } else if (current > 0) {
-                    record(limit - current, current);   // the old slab stays on record until close
+                    record(old, current);   // the old slab stays on record until close
                 }
-                limit = offset + slab;
-                slabSize = slab;
-                MemorySegment segment = segmentAt(memory, offset, byteSize, zero);   // the slab starts aligned
-                cursor = offset + Math.max(byteSize, 1);
+                slab = scoped(memory, offset, size);
+                slabSize = size;
+                MemorySegment segment = slab.asSlice(0, byteSize);   // the slab starts aligned
+                prepare(memory, segment, zero);
+                cursor = Math.max(byteSize, 1);
                 return segment;
             }
             slabSize = ~current;   // from now on, blocks of exactly the size asked for
@@ -298,9 +361,14 @@ final class TalcArena implements Arena {
         if (zero) {
             block.fill((byte) 0);   // through the memory's own segment: checks that it is alive and accessible
         } else if (!memory.scope().isAlive()) {
-            throw new IllegalStateException("the allocator's memory is closed: reason=memory-closed memory=" + memory);
+            throw memoryClosed(memory);
         }
         return segment;
+    }
+
+    /** {@code [offset, offset + byteSize)} of the memory as a segment in this arena's scope. */
+    private MemorySegment scoped(MemorySegment memory, long offset, long byteSize) {
+        return memory.asSlice(offset, byteSize).reinterpret(session, null);
     }
 
     private void ensureRecordRoom() {
@@ -329,22 +397,25 @@ final class TalcArena implements Arena {
     @Override
     public void close() {
         session.close();   // the JDK's checks first: a failed close changes nothing
-        int slab = slabSize;
-        if (slab > 0 && blockCount == 0) {
+        int size = slabSize;
+        if (size > 0 && blockCount == 0) {
             // the common scope, one slab and nothing else: kept apart so that the JIT compiles this path alone
             slabSize = 0;
-            long offset = limit - slab;
-            if (slab == SECOND_SLAB && cursor - offset <= FIRST_SLAB) {
+            long offset = slab.address() - allocator.memory().address();
+            if (size == SECOND_SLAB && cursor <= FIRST_SLAB) {
                 int hint = hintSlot();
                 if (bigScopeHints[hint] != 0) {
                     bigScopeHints[hint] = 0;   // this scope would have fitted the first slab
                 }
             }
-            cursor = limit = 0;
+            slab = MemorySegment.NULL;
+            cursor = 0;
             try {
-                allocator.free(offset, slab);
+                freeHandle.invokeExact(allocator, offset, (long) size);
             } catch (RuntimeException | Error e) {
                 throw refused(e, 1, 1);
+            } catch (Throwable e) {
+                throw new AssertionError(e);   // free declares no checked exception
             }
         } else {
             freeBlocks();
@@ -359,7 +430,7 @@ final class TalcArena implements Arena {
         int total = blockCount + (current > 0 ? 1 : 0);
         if (current > 0) {
             try {
-                allocator.free(limit - current, current);
+                allocator.free(slab.address() - allocator.memory().address(), current);
             } catch (RuntimeException | Error e) {
                 failure = e;
                 failures++;
@@ -375,7 +446,8 @@ final class TalcArena implements Arena {
         }
         blockCount = 0;
         slabSize = 0;
-        cursor = limit = 0;
+        slab = MemorySegment.NULL;
+        cursor = 0;
         if (failure != null) {
             throw refused(failure, failures, total);
         }
@@ -479,11 +551,11 @@ final class TalcArena implements Arena {
                                       long sourceOffset, long elementCount) {
         long mark = cursor;
         int count = blockCount;
-        int slab = slabSize;
+        MemorySegment current = slab;
         try {
             return unzeroed().allocateFrom(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
         } catch (RuntimeException e) {
-            if (blockCount == count && slabSize == slab) {
+            if (blockCount == count && slab == current) {
                 cursor = mark;   // (a block taken for it stays with the arena until it closes)
             }
             throw e;

@@ -104,6 +104,8 @@ final class TalcArena implements Arena {
     static final int MAX_SLAB = 64 << 10;
     /** Slabs are aligned to at least this (malloc's alignment), so small aligned requests need no padding. */
     private static final long SLAB_ALIGNMENT = 16;
+    /** Segments of 8 to this many bytes are zeroed with long stores rather than {@code fill}. */
+    private static final long SMALL_ZERO_LIMIT = 64;
     /** Requests aligned to more than this skip the bump path (keeps its arithmetic far from overflow). */
     private static final long MAX_BUMP_ALIGNMENT = 4096;
     /** Threads are hashed onto this many {@link #bigScopeHints} slots. */
@@ -285,15 +287,24 @@ final class TalcArena implements Arena {
 
     /**
      * Zeroes {@code segment}, a slice of the current slab, if {@code zero}. Fails, changing nothing, if
-     * the arena is closed or used from another thread (the JDK's checks, in {@code fill}; a slice is not
-     * checked when made), or if the allocator's memory is closed.
+     * the arena is closed or used from another thread (the JDK's checks, made by the first write or by
+     * {@code fill}; a slice is not checked when made), or if the allocator's memory is closed.
      */
     private static void prepare(MemorySegment memory, MemorySegment segment, boolean zero) {
         if (!memory.scope().isAlive()) {
             throw memoryClosed(memory);
         }
-        // fill checks the arena's session (open, owner thread) before writing; an empty fill checks only
-        (zero ? segment : segment.asSlice(0, 0)).fill((byte) 0);
+        long size = segment.byteSize();
+        if (zero && size >= Long.BYTES && size <= SMALL_ZERO_LIMIT) {
+            // at most eight stores (the last may overlap); the JDK's fill calls a native stub from 32 bytes up
+            for (long i = 0; i + Long.BYTES <= size; i += Long.BYTES) {
+                segment.set(ValueLayout.JAVA_LONG_UNALIGNED, i, 0L);
+            }
+            segment.set(ValueLayout.JAVA_LONG_UNALIGNED, size - Long.BYTES, 0L);
+        } else {
+            // fill checks the session before writing; an empty fill checks only
+            (zero ? segment : segment.asSlice(0, 0)).fill((byte) 0);
+        }
     }
 
     private static IllegalStateException memoryClosed(MemorySegment memory) {

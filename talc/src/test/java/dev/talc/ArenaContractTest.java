@@ -142,7 +142,7 @@ abstract class ArenaContractTest {
             List<MemorySegment> segments = new ArrayList<>();
             try (Arena arena = f.allocator.newArena()) {
                 for (long alignment = 1; alignment <= 16 << 10; alignment <<= 1) {
-                    for (long size : new long[] {0, 1, 7, 8, 100, 1000, 3000, 20_000}) {
+                    for (long size : new long[] {0, 1, 7, 8, 13, 33, 64, 65, 100, 1000, 3000, 20_000}) {
                         MemorySegment segment = arena.allocate(size, alignment);
                         assertEquals(size, segment.byteSize());
                         assertEquals(0, segment.address() % alignment, () -> segment + " aligned to ");

@@ -5,6 +5,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.charset.Charset;
 import java.util.Arrays;
 
@@ -14,105 +17,189 @@ import java.util.Arrays;
  *
  * <h2>Design note</h2>
  * <ul>
- * <li><b>Scope.</b> Each arena owns one JDK confined session ({@link Arena#ofConfined()}). A segment is a
- *     slice of the allocator's memory given that session's scope with
- *     {@link MemorySegment#reinterpret(Arena, java.util.function.Consumer)}: exactly the slice asked for,
- *     never a wider segment. Closing the session first is what makes every segment inaccessible (the JDK
- *     then rejects each access with {@link IllegalStateException}); only then do the blocks go back to the
- *     allocator, so no live segment can ever see a reused block. The price: a re-scoped segment does not
- *     keep the allocator's memory alive, so that memory must outlive the arena.</li>
- * <li><b>Blocks: slabs and a bump pointer.</b> The arena takes a 16 KiB block (a <em>slab</em>) when it
- *     opens and hands out aligned slices of it, bumping a cursor; a request that does not fit takes a new
- *     slab, twice the size of the last (up to 64 KiB), or, if it is half that or more, a block of its
- *     own. So a scope whose segments fit in 16 KiB costs one allocate and one free of the allocator,
- *     however many segments it makes. Once a slab does not fit in the allocator, the arena takes blocks
- *     of exactly the size asked for, so it fails with {@link OutOfMemoryError} only when the request
- *     itself does not fit (that error is the allocator's own).</li>
- * <li><b>The record.</b> The current slab is {@code [limit - slabSize, limit)}; every other block goes
- *     into a {@code long[]} of (offset, size) pairs, made on the second block and doubled when full. No
- *     Java object per segment beyond the segment itself.</li>
- * <li><b>Zeroing.</b> Every segment is zeroed, as the JDK's arenas do. The {@code allocateFrom} helpers
- *     run the JDK's default implementations on a view of this arena that does not zero: each makes one
- *     allocation and overwrites all of it at once (its {@code @implSpec}), which is where the JDK's own
- *     arenas skip zeroing too ({@code SegmentAllocator}'s private {@code allocateNoInit}).</li>
+ * <li><b>Scope.</b> Each arena owns one JDK confined session ({@link Arena#ofConfined()}). The current slab
+ *     is re-scoped to that session once, with {@link MemorySegment#reinterpret(Arena, java.util.function.Consumer)}
+ *     (restricted), and every segment is an {@code asSlice} of it: exactly the slice asked for, never a
+ *     wider segment, with the session's scope. Closing the session first is what makes every segment
+ *     inaccessible (the JDK then rejects each access with {@link IllegalStateException}); only then do the
+ *     blocks go back to the allocator, so no live segment can ever see a reused block. The price: a
+ *     re-scoped segment does not keep the allocator's memory alive, so that memory must outlive the arena
+ *     (each allocation checks that it is still alive).</li>
+ * <li><b>Blocks: slabs and a bump pointer.</b> The arena takes a {@value #FIRST_SLAB}-byte slab when it
+ *     opens: the largest block whose chunk (1024 bytes) the allocator's quick bins keep, so its
+ *     allocate/free pair is a cache hit (about 5 ns with {@link Talc}, against about 18 ns for a 16 KiB
+ *     slab, which goes through the split/merge path). It hands out aligned slices of it, bumping a cursor;
+ *     a request that does not fit takes a new slab, 16 KiB after the first, then twice the last (up to
+ *     64 KiB), or, if it is half that or more, a block of its own. A first slab nothing was carved from
+ *     (the first request was larger) is given back, not kept. Once a slab does not fit in the allocator,
+ *     the arena takes blocks of exactly the size asked for, so it fails with {@link OutOfMemoryError} only
+ *     when the request itself does not fit (that error is the allocator's own).</li>
+ * <li><b>The slab hint.</b> Per thread (64 slots hashed by thread id, 64 bytes apart, written only when
+ *     they change): once a scope outgrew the first slab, the thread's next arena opens with 16 KiB; once a
+ *     scope opened with 16 KiB used no more than {@value #FIRST_SLAB} bytes, back to the small slab. So a
+ *     thread whose scopes need a few KiB pays one 16 KiB pair per scope, not a small one, a large one and
+ *     the slow path. Threads sharing a slot can only cost each other a slab of the other size. If 16 KiB
+ *     does not fit at open, the arena opens with the small slab.</li>
+ * <li><b>The record.</b> Every block but the current slab goes into a {@code long[]} of (offset, size)
+ *     pairs, made on the first such block and doubled when full. No Java object per segment beyond the
+ *     segment itself; with the hint, a thread's steady scopes of up to 16 KiB never make the array.</li>
+ * <li><b>Zeroing.</b> Every segment is zeroed, as the JDK's arenas do: 8 to {@value #SMALL_ZERO_LIMIT} bytes
+ *     with long stores, others with {@code fill} (which calls a native stub from 32 bytes). The
+ *     {@code allocateFrom} helpers run the JDK's default implementations on a view of this arena that does
+ *     not zero: each makes one allocation and overwrites all of it at once (its {@code @implSpec}), which
+ *     is where the JDK's own arenas skip zeroing too ({@code SegmentAllocator}'s private
+ *     {@code allocateNoInit}).</li>
  * <li><b>Checks before changes.</b> The layout is checked first; the owner thread and open state are
- *     the JDK's checks, made before the cursor moves ({@code reinterpret} on the bump path), before the
- *     allocator is called (a zero-length {@code reinterpret} on the slow path), and before any block is
- *     freed ({@link #close()} closes the session first, which also refuses while a downcall holds it).
- *     Close then frees every block even if one free throws.</li>
+ *     the JDK's checks, made by the zeroing's first write (or an empty {@code fill}) before the cursor
+ *     moves, by a zero-length {@code reinterpret} before the slow path calls the allocator, and before any
+ *     block is freed ({@link #close()} closes the session first, which also refuses while a downcall holds
+ *     it). Close then frees every block even if one free throws.</li>
+ * <li><b>Allocator calls out of line.</b> {@link #open} and {@link #close()} reach
+ *     {@code tryAllocate}/{@code free} through non-constant {@link MethodHandle}s, which C2 never inlines.
+ *     Escape analysis can remove this arena, its session and its segments from the heap only when the
+ *     whole scope is inlined into one compiled method, and C2 refuses to inline a method already compiled
+ *     to more than {@code InlineSmallCode} (2500 bytes): with {@code free} inlined, close() alone grew the
+ *     benchmark's scope method by about 1.8 KB (4240 bytes in all), so it was never inlined and every
+ *     scope cost 128 B of heap. Each handle call costs about 1 ns (against a plain non-inlined call,
+ *     measured with {@code -XX:CompileCommand=dontinline}).</li>
  * </ul>
  *
  * <h2>Costs per scope, and the alternatives measured</h2>
- * A scope costs the JDK session (three objects, 80 bytes), this object (48 bytes), one allocate and one
- * free of the allocator, and per segment a bump, the zeroing, the JDK's checks and the segment object
- * (40 bytes, which the JIT removes when the segment does not escape and {@link #allocate(long, long)}
- * inlines into the caller). Sampled with async-profiler in {@code ArenaScopeBenchmark} (Talc, one 8-byte
- * segment): about 60% of the time in the allocator's allocate and free, 30% in the JDK's session (open,
- * checks, close) and segment, 10% here. So the allocator's speed sets the floor of a scope: an
- * allocate/free pair of {@link Talc} alone took about 20 ns, the whole {@code Arena.ofConfined()} scope
- * with one 8-byte segment 26 ns, the same scope bumping a reused block with no allocator behind it 4 ns
- * (everything scalar-replaced). One short JMH run each (2-core development machine, 2x1 s), against
- * {@code Arena.ofConfined()} (one scope: open, allocate, write one long, close):
- * <ul>
- * <li>One allocator block per segment, recorded in a {@code long[]} made per scope: 232 B per scope and
- *     1.6x the JDK's time with ten 8-byte segments; with the first block in fields and a {@code long[]}
- *     only for more, 168 B and 1.6x with one segment, 1.35x with two, 1.6x with ten. A pair of the
- *     allocator per segment costs about what the JDK's whole malloc-backed allocation does.</li>
- * <li>The same with the record in the allocator's memory (16 bytes after each block: the previous
- *     record's offset and the size): no array, 152 B per scope, 1.45x with one segment, 1.25x with two,
- *     0.75x with ten; still one pair per segment, and 16 more bytes of the allocator per segment.</li>
- * <li>Slabs, taken at the first allocation rather than when the arena opens: 200 B per scope against 160 B,
- *     and 10-15% slower. With the slow path run in every scope and inlined, {@code allocate} compiled too
- *     large for the JIT to inline into its caller ("already compiled into a big method"), so the segments
- *     escaped.</li>
- * <li>An owner-thread field, a field for the first slab and a zeroing flag (64 bytes instead of 48): the
- *     scope cost 144 B against the JDK's 128 B with one segment in {@code ArenaScopeBenchmark}.</li>
- * <li>A first slab of 4 KiB: the same time with one segment (an allocate/free pair of Talc costs the same
- *     for 4 and 16 KiB), but ten 1 KiB segments then took a second slab in every scope, the slow path
- *     inlined into {@code allocate} again, and the scope cost 608 B (the JDK's: 560 B) and 0.38x the JDK's
- *     time against 0.25x with 16 KiB. The price of 16 KiB: that much of the allocator held by each open
- *     arena, and a heap without a 16 KiB gap serves the arena block by block.</li>
- * </ul>
- * This design, in smoke runs of {@code ArenaScopeBenchmark} (3x300 ms warm-up, 2x300 ms, on a machine
- * busy with other work; ratios to {@code Arena.ofConfined()}): Talc's arena 1.06-1.25x with one segment of
- * 8 or 1024 bytes, 0.68-0.81x with two, 0.18-0.24x with ten; ConcurrentTalc's 1.7-1.8x, 0.62-1.03x,
- * 0.26-0.29x (its allocator pair takes a lock twice); 128 B per scope in every case, the JDK's 128, 176 and
- * 560 B. With one or two segments the allocator's pair alone is most of what the JDK's whole scope costs,
- * so this arena can only get there with a faster pair.
+ * {@code ArenaScopeBenchmark} (one scope: open, allocate {@code count} segments of {@code size} bytes,
+ * write a long into each, close), 3x1 s warm-up, 5x1 s, one fork per configuration, 2-core development
+ * VM; ratios of time per scope to {@code Arena.ofConfined()}'s, and Java heap per scope
+ * ({@code gc.alloc.rate.norm}); the whole run, with the command, is {@code results/jmh/arena-scope.txt}:
+ * <pre>
+ * count x size   Talc          ConcurrentTalc  Arena.ofConfined()
+ *                time  heap    time  heap      ns    heap
+ *  1 x 8       0.53x   0 B  0.85x   0 B   30.2 128 B
+ *  1 x 64      0.59x   0 B  0.90x   0 B   32.1 128 B
+ *  1 x 256     0.63x   0 B  0.91x   0 B   34.7 128 B
+ *  1 x 1024    0.91x   0 B  0.98x   0 B   59.9 128 B
+ *  2 x 8       0.32x   0 B  0.50x   0 B   54.7 176 B
+ *  2 x 64      0.38x   0 B  0.54x   0 B   59.9 176 B
+ *  2 x 256     0.44x   0 B  0.57x   0 B   65.6 176 B
+ *  2 x 1024    0.66x 168 B  0.62x   0 B  118.1 176 B
+ * 10 x 8       0.10x   0 B  0.13x   0 B  316.4 560 B
+ * 10 x 64      0.18x   0 B  0.20x   0 B  334.2 560 B
+ * 10 x 256     0.24x 168 B  0.25x 168 B  428.4 560 B
+ * 10 x 1024    0.32x 168 B  0.32x 168 B  717.2 560 B
+ * </pre>
+ * Targets: at most 0.6x the JDK's time with one or two segments of up to 1 KiB, 0.5x with ten, and no
+ * more heap. Talc's arena meets the time target with ten segments (0.10-0.32x), with two of up to 256
+ * bytes (0.32-0.44x) and with one of 8 or 64 bytes (0.53x, 0.59x: narrowly); it misses with one of 256
+ * bytes (0.63x), one of 1 KiB (0.91x: the 16 KiB slab's pair, about 18 ns, and the 1 KiB zeroing, about
+ * 16 ns, are most of the JDK's whole scope) and two of 1 KiB (0.66x here, where the JIT did not inline
+ * the scope; 0.55x in a shorter run where it did). ConcurrentTalc's arena (two lock round trips per
+ * scope) meets it with ten and with two of up to 256 bytes (0.50-0.57x), not with one (0.85-0.98x) nor
+ * two of 1 KiB (0.62x). The heap target is met everywhere: 0 B per scope when the JIT inlines the scope,
+ * else 168 B (this arena 48, its session 80, the slab segment 40); the one way to miss it is a scope of
+ * one segment the JIT does not inline (168 against the JDK's 128 B).
  *
- * <p>The JDK's confined arena is built for escape analysis: in some loop shapes its session vanishes too
- * and only its 48-byte free action per segment is allocated (48 B per scope with one segment). This
- * arena's session is made in {@code newArena()}, whose call into the allocator is too large to inline,
- * so the session and this object stay on the heap: 128 B per scope whatever the number of segments.
+ * <p>Tried and dropped (short runs of 3x1 s; ns per scope unless said):
+ * <ul>
+ * <li>The small first slab alone (16 KiB after it, no hint): 1x8 took 22 ns against 34 with a 16 KiB
+ *     first slab, but 1x1024 74.9 ns (1.39x; the small slab's pair, the 16 KiB pair and the slow path in
+ *     every scope, whose code then kept {@code allocate} from being inlined: 40 B per escaping segment).
+ *     The hint brought it to 57.5.</li>
+ * <li>The slab as one scoped segment without the out-of-line calls: the slab segment (40 B) stays on the
+ *     heap with the arena, 168 B per scope, and 1x8 0.97x of the JDK's (22.1 before). Only
+ *     {@code free} out of line: the compiled {@code newArena} (with {@code tryAllocate}'s take path
+ *     inlined) reached 3 KB and was not inlined either, so only 8-byte scopes lost their heap cost.</li>
+ * <li>Handles to the interface methods ({@code findVirtual}) instead of static helpers: 1x8 18.0 against
+ *     17.3.</li>
+ * <li>Long stores up to 256 bytes: 1x256 took 27.9 ns instead of 23.4 (32 checked stores); up to 64 they gain 1.5 ns at
+ *     1x64.</li>
+ * <li>A field for the second block instead of the array (a 56-byte object): not built; with the hint no
+ *     scope of the benchmark takes a second block once warm, so there is nothing for it to save.</li>
+ * <li>A larger {@code QuickBins.LIMIT} (a core change, measured in a scratch copy, not committed): 4096
+ *     with a 4088-byte first slab made 1x1024 36.5 (0.67x, against 52 here) and 2x1024 53.9 (0.42x);
+ *     the 1 KiB zeroing alone costs about 16 ns of it (the slicing floor's 1x1024: 21-25 ns).</li>
+ * <li>On the old core (before quick bins), see git history of this note: one allocator block per
+ *     segment (1.35-1.6x the JDK's time), records inside the allocator's memory (1.25-1.45x with one or
+ *     two segments), slabs taken at the first allocation (10-15% slower), a 64-byte arena object (16 B
+ *     more per scope), a 4 KiB first slab (a second slab in every 10x1 KiB scope).</li>
+ * </ul>
+ * The benchmark's scope is a method of its own taking the arena as an argument, so the JIT's inlining of
+ * that method decides the heap figure; in a method that holds its whole scope (try-with-resources)
+ * (a scratch copy of the benchmark, not committed) the JDK's arena loses its session too (48 B per
+ * segment, its free action) and gets faster, 24.6 ns at 1x8 and 41.5 at 1x1024; this arena then takes
+ * 0.69x its time at 1x8, 0.78x at 1x64, 0.77x at 1x256, 1.31x at 1x1024, 0.36-0.50x with two segments of
+ * up to 256 bytes and 0.81x with two of 1 KiB, with 0 B of heap throughout.
  *
  * @apiNote Confined: only the thread that created the arena may allocate from it or close it (as
  *          {@link Arena#ofConfined()}); its segments are accessible only from that thread. The allocator
  *          itself may be used by other threads meanwhile if it is thread-safe ({@link ConcurrentTalc}).
  */
 final class TalcArena implements Arena {
-    /** The slab taken when the arena opens. */
-    static final int FIRST_SLAB = 16 << 10;
+    /**
+     * The slab taken when the arena opens: the largest block whose chunk the allocator's quick bins keep
+     * ({@code Tag.chunkSize(1016) == QuickBins.LIMIT}), so that its allocate/free pair is a cache hit.
+     */
+    static final int FIRST_SLAB = 1016;
+    /** The slab taken when the first one is full (or, untouched, too small): the next ones double it. */
+    static final int SECOND_SLAB = 16 << 10;
     /** Slabs double up to this size. */
     static final int MAX_SLAB = 64 << 10;
     /** Slabs are aligned to at least this (malloc's alignment), so small aligned requests need no padding. */
     private static final long SLAB_ALIGNMENT = 16;
+    /** Segments of 8 to this many bytes are zeroed with long stores rather than {@code fill}. */
+    private static final long SMALL_ZERO_LIMIT = 64;
     /** Requests aligned to more than this skip the bump path (keeps its arithmetic far from overflow). */
     private static final long MAX_BUMP_ALIGNMENT = 4096;
+    /** Threads are hashed onto this many {@link #bigScopeHints} slots. */
+    private static final int HINT_SLOTS = 64;
+    /** Ints between two slots: 64 bytes, so that threads writing their slots do not share a cache line. */
+    private static final int HINT_SPACING = 16;
+    /**
+     * Per thread (hashed by id), 1 if its last scope outgrew the first slab: its next arena then opens
+     * with a {@link #SECOND_SLAB} instead. Written only when it changes; a race between threads sharing a
+     * slot only costs one of them a slab of the other size.
+     */
+    private static final int[] bigScopeHints = new int[HINT_SLOTS * HINT_SPACING];
+    /**
+     * {@link #freeBlock} and {@link #tryAllocateBlock}, the allocator calls of {@link #close()} and
+     * {@link #open}, through handles the JIT cannot see through (non-final fields, so not constants): it
+     * then never inlines the allocator's code into them. That keeps the compiled {@code open} and
+     * {@code close} small whatever path the allocator takes, so that they and the caller's scope stay
+     * under HotSpot's limit for inlining an already compiled method ({@code InlineSmallCode}, 2500 bytes
+     * of code); only when the whole scope is inlined into one method can escape analysis remove this
+     * arena, its session and its segments from the heap. See the design note for the measurements.
+     */
+    private static MethodHandle freeHandle;
+    private static MethodHandle tryAllocateHandle;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            freeHandle = lookup.findStatic(TalcArena.class, "freeBlock",
+                    MethodType.methodType(void.class, TalcAllocator.class, long.class, long.class));
+            tryAllocateHandle = lookup.findStatic(TalcArena.class, "tryAllocateBlock",
+                    MethodType.methodType(long.class, TalcAllocator.class, long.class, long.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Whether a restricted method has been called successfully from this module (native access allowed). */
     private static volatile boolean nativeAccessChecked;
 
     // Fields kept to 48 bytes with the object header (the JDK's confined arena costs 80 bytes more per scope,
     // plus 40 bytes per malloc'ed segment): no owner field (the JDK's session checks the thread), no field for
-    // the first slab (it is the current slab until a second one is taken).
+    // the first slab (it is the current slab until a second one is taken), no slab offset (the slab's address).
     private final TalcAllocator allocator;
     private final Arena session;
-    /** The free part of the current slab, {@code [cursor, limit)}, in offsets of the memory; limit 0 if none. */
-    private long cursor;
-    private long limit;
     /**
-     * The size of the current slab {@code [limit - size, limit)} (0 if none), or its complement
-     * {@code ~size} once a slab did not fit in the allocator: from then on every request that misses the
-     * current slab gets a block of exactly its size. See {@link #currentSlabSize()}.
+     * The current slab as one segment in this arena's scope ({@link MemorySegment#NULL}, of size 0, if
+     * none): each segment is a slice of it, so the restricted {@code reinterpret} runs once per slab.
+     */
+    private MemorySegment slab = MemorySegment.NULL;
+    /** The free part of the current slab starts this many bytes into it. */
+    private long cursor;
+    /**
+     * The size of the current slab (0 if none), or its complement {@code ~size} once a slab did not fit
+     * in the allocator: from then on every request that misses the current slab gets a block of exactly
+     * its size. See {@link #currentSlabSize()}.
      */
     private int slabSize;
     /** Every block but the current slab: (offset, size) pairs, {@code blockCount} of them; null until the first. */
@@ -140,21 +227,42 @@ final class TalcArena implements Arena {
             checkNativeAccess();
         }
         TalcArena arena = new TalcArena(allocator);
+        int size = bigScopeHints[hintSlot()] == 0 ? FIRST_SLAB : SECOND_SLAB;
         long slab;
         try {
-            slab = allocator.tryAllocate(FIRST_SLAB, SLAB_ALIGNMENT);
+            slab = (long) tryAllocateHandle.invokeExact(allocator, (long) size, SLAB_ALIGNMENT);
+            if (slab < 0 && size != FIRST_SLAB) {
+                size = FIRST_SLAB;
+                slab = allocator.tryAllocate(size, SLAB_ALIGNMENT);
+            }
         } catch (RuntimeException | Error e) {
             arena.session.close();   // the memory's arena closed or confined elsewhere: nothing was taken
             throw e;
+        } catch (Throwable e) {
+            throw new AssertionError(e);   // tryAllocate declares no checked exception
         }
         if (slab >= 0) {
-            arena.cursor = slab;
-            arena.limit = slab + FIRST_SLAB;
-            arena.slabSize = FIRST_SLAB;
+            arena.slab = arena.scoped(memory, slab, size);
+            arena.slabSize = size;
         } else {
             arena.slabSize = ~0;   // no room for a slab: blocks of exactly the size asked for
         }
         return arena;
+    }
+
+    /** {@code allocator.free(offset, byteSize)}, called through {@link #freeHandle}. */
+    private static void freeBlock(TalcAllocator allocator, long offset, long byteSize) {
+        allocator.free(offset, byteSize);
+    }
+
+    /** {@code allocator.tryAllocate(byteSize, byteAlignment)}, called through {@link #tryAllocateHandle}. */
+    private static long tryAllocateBlock(TalcAllocator allocator, long byteSize, long byteAlignment) {
+        return allocator.tryAllocate(byteSize, byteAlignment);
+    }
+
+    /** The calling thread's slot in {@link #bigScopeHints}. */
+    private static int hintSlot() {
+        return ((int) Thread.currentThread().threadId() & (HINT_SLOTS - 1)) * HINT_SPACING;
     }
 
     /**
@@ -201,12 +309,14 @@ final class TalcArena implements Arena {
         }
         MemorySegment memory = allocator.memory();
         if (byteAlignment <= MAX_BUMP_ALIGNMENT) {
-            long base = memory.address();
+            MemorySegment slab = this.slab;
+            long base = slab.address();
             long start = ((base + cursor + byteAlignment - 1) & -byteAlignment) - base;
             // a zero-size segment takes a byte too, so that every segment has its own address (as the JDK's)
             long taken = Math.max(byteSize, 1);
-            if (taken <= limit - start) {
-                MemorySegment segment = segmentAt(memory, start, byteSize, zero);
+            if (taken <= slab.byteSize() - start) {
+                MemorySegment segment = slab.asSlice(start, byteSize);
+                prepare(memory, segment, zero);
                 cursor = start + taken;
                 return segment;
             }
@@ -214,26 +324,70 @@ final class TalcArena implements Arena {
         return allocateSlow(memory, byteSize, byteAlignment, zero);
     }
 
-    /** Takes a new slab, or a block of its own, for a request the current slab cannot hold. */
+    /**
+     * Zeroes {@code segment}, a slice of the current slab, if {@code zero}. Fails, changing nothing, if
+     * the arena is closed or used from another thread (the JDK's checks, made by the first write or by
+     * {@code fill}; a slice is not checked when made), or if the allocator's memory is closed.
+     */
+    private static void prepare(MemorySegment memory, MemorySegment segment, boolean zero) {
+        if (!memory.scope().isAlive()) {
+            throw memoryClosed(memory);
+        }
+        long size = segment.byteSize();
+        if (zero && size >= Long.BYTES && size <= SMALL_ZERO_LIMIT) {
+            // at most eight stores (the last may overlap); the JDK's fill calls a native stub from 32 bytes up
+            for (long i = 0; i + Long.BYTES <= size; i += Long.BYTES) {
+                segment.set(ValueLayout.JAVA_LONG_UNALIGNED, i, 0L);
+            }
+            segment.set(ValueLayout.JAVA_LONG_UNALIGNED, size - Long.BYTES, 0L);
+        } else {
+            // fill checks the session before writing; an empty fill checks only
+            (zero ? segment : segment.asSlice(0, 0)).fill((byte) 0);
+        }
+    }
+
+    private static IllegalStateException memoryClosed(MemorySegment memory) {
+        return new IllegalStateException("the allocator's memory is closed: reason=memory-closed memory=" + memory);
+    }
+
+    /**
+     * Takes a new slab, or a block of its own, for a request the current slab cannot hold. A current slab
+     * nothing was carved from yet (the first one, too small for the first request) is given back rather
+     * than kept on record: a scope whose first segment is larger than the first slab then holds one slab.
+     */
     private MemorySegment allocateSlow(MemorySegment memory, long byteSize, long byteAlignment, boolean zero) {
         MemorySegment.NULL.reinterpret(session, null);   // the JDK's owner-thread and open checks, before any change
-        ensureRecordRoom();   // before taking a block: recording it then cannot fail
         int current = currentSlabSize();
-        int slab = current == 0 ? FIRST_SLAB : Math.min(2 * current, MAX_SLAB);
-        if (slabSize >= 0 && byteSize < slab / 2 && byteAlignment <= MAX_BUMP_ALIGNMENT) {
-            long offset = allocator.tryAllocate(slab, Math.max(byteAlignment, SLAB_ALIGNMENT));
+        boolean untouched = current > 0 && cursor == 0;
+        int size = current < SECOND_SLAB ? SECOND_SLAB : Math.min(2 * current, MAX_SLAB);
+        if (slabSize >= 0 && byteSize < size / 2 && byteAlignment <= MAX_BUMP_ALIGNMENT) {
+            if (current > 0 && !untouched) {
+                ensureRecordRoom();   // before taking a block: recording the old slab then cannot fail
+            }
+            long offset = allocator.tryAllocate(size, Math.max(byteAlignment, SLAB_ALIGNMENT));
             if (offset >= 0) {
-                if (current > 0) {
-                    record(limit - current, current);   // the old slab stays on record until close
+                if (current == FIRST_SLAB) {
+                    int hint = hintSlot();
+                    if (bigScopeHints[hint] == 0) {
+                        bigScopeHints[hint] = 1;   // this thread's next arenas open with a larger slab
+                    }
                 }
-                limit = offset + slab;
-                slabSize = slab;
-                MemorySegment segment = segmentAt(memory, offset, byteSize, zero);   // the slab starts aligned
-                cursor = offset + Math.max(byteSize, 1);
+                long old = slab.address() - memory.address();
+                if (untouched) {
+                    allocator.free(old, current);
+                } else if (current > 0) {
+                    record(old, current);   // the old slab stays on record until close
+                }
+                slab = scoped(memory, offset, size);
+                slabSize = size;
+                MemorySegment segment = slab.asSlice(0, byteSize);   // the slab starts aligned
+                prepare(memory, segment, zero);
+                cursor = Math.max(byteSize, 1);
                 return segment;
             }
             slabSize = ~current;   // from now on, blocks of exactly the size asked for
         }
+        ensureRecordRoom();   // before taking a block: recording it then cannot fail
         // the allocator's own OutOfMemoryError (with its OomHandler's failure, if any) if it does not fit
         MemorySegment block = allocator.allocate(byteSize, byteAlignment);
         long offset = block.address() - memory.address();
@@ -257,9 +411,14 @@ final class TalcArena implements Arena {
         if (zero) {
             block.fill((byte) 0);   // through the memory's own segment: checks that it is alive and accessible
         } else if (!memory.scope().isAlive()) {
-            throw new IllegalStateException("the allocator's memory is closed: reason=memory-closed memory=" + memory);
+            throw memoryClosed(memory);
         }
         return segment;
+    }
+
+    /** {@code [offset, offset + byteSize)} of the memory as a segment in this arena's scope. */
+    private MemorySegment scoped(MemorySegment memory, long offset, long byteSize) {
+        return memory.asSlice(offset, byteSize).reinterpret(session, null);
     }
 
     private void ensureRecordRoom() {
@@ -288,7 +447,29 @@ final class TalcArena implements Arena {
     @Override
     public void close() {
         session.close();   // the JDK's checks first: a failed close changes nothing
-        freeBlocks();
+        int size = slabSize;
+        if (size > 0 && blockCount == 0) {
+            // the common scope, one slab and nothing else: kept apart so that the JIT compiles this path alone
+            slabSize = 0;
+            long offset = slab.address() - allocator.memory().address();
+            if (size == SECOND_SLAB && cursor <= FIRST_SLAB) {
+                int hint = hintSlot();
+                if (bigScopeHints[hint] != 0) {
+                    bigScopeHints[hint] = 0;   // this scope would have fitted the first slab
+                }
+            }
+            slab = MemorySegment.NULL;
+            cursor = 0;
+            try {
+                freeHandle.invokeExact(allocator, offset, (long) size);
+            } catch (RuntimeException | Error e) {
+                throw refused(e, 1, 1);
+            } catch (Throwable e) {
+                throw new AssertionError(e);   // free declares no checked exception
+            }
+        } else {
+            freeBlocks();
+        }
     }
 
     /** Frees every block, last taken first, even if a free throws; then throws what went wrong, if anything. */
@@ -299,7 +480,7 @@ final class TalcArena implements Arena {
         int total = blockCount + (current > 0 ? 1 : 0);
         if (current > 0) {
             try {
-                allocator.free(limit - current, current);
+                allocator.free(slab.address() - allocator.memory().address(), current);
             } catch (RuntimeException | Error e) {
                 failure = e;
                 failures++;
@@ -315,11 +496,16 @@ final class TalcArena implements Arena {
         }
         blockCount = 0;
         slabSize = 0;
-        cursor = limit = 0;
+        slab = MemorySegment.NULL;
+        cursor = 0;
         if (failure != null) {
-            throw new IllegalStateException("arena closed, but the allocator refused blocks back: reason=free-failed"
-                    + " failedBlocks=" + failures + " blockCount=" + total, failure);
+            throw refused(failure, failures, total);
         }
+    }
+
+    private static IllegalStateException refused(Throwable failure, int failures, int total) {
+        return new IllegalStateException("arena closed, but the allocator refused blocks back: reason=free-failed"
+                + " failedBlocks=" + failures + " blockCount=" + total, failure);
     }
 
     private static Throwable collect(Throwable first, Throwable next) {
@@ -415,11 +601,11 @@ final class TalcArena implements Arena {
                                       long sourceOffset, long elementCount) {
         long mark = cursor;
         int count = blockCount;
-        int slab = slabSize;
+        MemorySegment current = slab;
         try {
             return unzeroed().allocateFrom(elementLayout, source, sourceElementLayout, sourceOffset, elementCount);
         } catch (RuntimeException e) {
-            if (blockCount == count && slabSize == slab) {
+            if (blockCount == count && slab == current) {
                 cursor = mark;   // (a block taken for it stays with the arena until it closes)
             }
             throw e;

@@ -142,7 +142,7 @@ abstract class ArenaContractTest {
             List<MemorySegment> segments = new ArrayList<>();
             try (Arena arena = f.allocator.newArena()) {
                 for (long alignment = 1; alignment <= 16 << 10; alignment <<= 1) {
-                    for (long size : new long[] {0, 1, 7, 8, 100, 1000, 3000, 20_000}) {
+                    for (long size : new long[] {0, 1, 7, 8, 13, 33, 64, 65, 100, 1000, 3000, 20_000}) {
                         MemorySegment segment = arena.allocate(size, alignment);
                         assertEquals(size, segment.byteSize());
                         assertEquals(0, segment.address() % alignment, () -> segment + " aligned to ");
@@ -311,6 +311,79 @@ abstract class ArenaContractTest {
                 if (i % 1000 == 0) {
                     f.assertNothingLeft();
                 }
+            }
+        }
+    }
+
+    /** Live blocks of the allocator beyond those it had when the fixture opened. */
+    private static long blocksTaken(Fixture f) {
+        return f.allocator.stats().allocationCount() - f.initial.allocationCount();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MemoryKind.class, names = {"NATIVE", "NATIVE_ODD_BASE"})
+    void shouldGrowPastTheFirstSlabAndOpenTheThreadsNextArenaWithTheLargerSlab(MemoryKind kind) {
+        try (Fixture f = new Fixture(kind)) {
+            try (Arena arena = f.allocator.newArena()) {   // a small scope: the next arena opens with the first slab
+                arena.allocate(8, 8);
+            }
+            try (Arena arena = f.allocator.newArena()) {
+                assertEquals(1, blocksTaken(f), "the first slab");
+                MemorySegment big = arena.allocate(TalcArena.FIRST_SLAB + 8, 8);
+                assertZeroed(big);
+                assertInside(f.memory, big);
+                assertEquals(1, blocksTaken(f), "the untouched first slab was given back for the larger one");
+                MemorySegment next = arena.allocate(100, 8);
+                assertEquals(big.address() + big.byteSize(), next.address(), "bumped in the same slab");
+                big.fill((byte) 1);
+                next.fill((byte) 2);
+            }
+            f.assertNothingLeft();
+            try (Arena arena = f.allocator.newArena()) {   // this thread's last scope outgrew the first slab
+                MemorySegment a = arena.allocate(1024, 8);
+                MemorySegment b = arena.allocate(1024, 8);
+                assertEquals(1, blocksTaken(f), "two 1 KiB segments in the larger slab it opened with");
+                assertEquals(a.address() + 1024, b.address());
+                assertZeroed(a);
+                assertZeroed(b);
+            }
+            try (Arena arena = f.allocator.newArena()) {   // the larger slab again, of which this scope uses 16 bytes
+                arena.allocate(16, 8);
+                assertEquals(1, blocksTaken(f));
+            }
+            try (Arena arena = f.allocator.newArena()) {   // the last scope fitted the first slab: back to it
+                arena.allocate(16, 8);
+                MemorySegment more = arena.allocate(TalcArena.FIRST_SLAB, 8);   // no longer fits: a second slab
+                assertEquals(2, blocksTaken(f), "the touched first slab stays on record beside the second");
+                assertZeroed(more);
+            }
+            f.assertNothingLeft();
+        }
+    }
+
+    @Test
+    void shouldOpenWithTheFirstSlabWhenTheLargerOneNoLongerFits() {
+        try (Fixture f = new Fixture(MemoryKind.NATIVE)) {
+            try (Arena arena = f.allocator.newArena()) {   // makes this thread's next arena ask for the larger slab
+                arena.allocate(1024, 8);
+                arena.allocate(1024, 8);
+            }
+            List<Long> raw = new ArrayList<>();
+            for (long offset; (offset = f.allocator.tryAllocate(2000, 16)) >= 0; ) {
+                raw.add(offset);
+            }
+            f.allocator.free(raw.removeLast(), 2000);   // room for the first slab, not for the larger one
+            assertTrue(f.allocator.tryAllocate(TalcArena.SECOND_SLAB, 16) < 0, f.allocator.stats()::toString);
+            long before = f.allocator.stats().allocationCount();
+            try (Arena arena = f.allocator.newArena()) {
+                assertEquals(before + 1, f.allocator.stats().allocationCount(), "the first slab");
+                MemorySegment segment = arena.allocate(100, 8);
+                assertZeroed(segment);
+                assertInside(f.memory, segment);
+            }
+            assertEquals(before, f.allocator.stats().allocationCount());
+            for (long offset : raw) {
+                f.allocator.free(offset, 2000);
             }
         }
     }

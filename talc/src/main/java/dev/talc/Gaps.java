@@ -78,6 +78,11 @@ final class Gaps {
         return (int) records[4 * id + PREV];
     }
 
+    /** Whether {@code id} is a listed gap (or the victim) that starts at {@code base}; any int may be asked. */
+    boolean startsAt(int id, long base) {
+        return id > 0 && id <= usedIds && records[4 * id + BASE] == base;
+    }
+
     /** The id of the head gap of {@code bin}, or 0. */
     int head(int bin) {
         return heads[bin];
@@ -133,6 +138,7 @@ final class Gaps {
         } else {
             unlink(id, Bins.bin(records[4 * id + SIZE]));
         }
+        records[4 * id + BASE] = -1; // a freed id starts no gap: see startsAt
         records[4 * id + NEXT] = freeId;
         freeId = id;
         count--;

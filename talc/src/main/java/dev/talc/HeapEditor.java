@@ -2,7 +2,6 @@ package dev.talc;
 
 import java.util.Objects;
 
-import static dev.talc.Tag.ABOVE_FREE;
 import static dev.talc.Tag.ALLOCATED;
 import static dev.talc.Tag.GRANULE;
 import static dev.talc.Tag.MIN_HEAP;
@@ -15,7 +14,7 @@ import static dev.talc.Tag.WORD;
  *
  * <h2>Design note</h2>
  * A heap {@code [base, acme)} starts with a 16-byte sentinel, an allocated pseudo-chunk whose tag (at
- * {@code base + 8}) holds {@code base} and whose ABOVE_FREE flag says whether the lowest chunk is a gap;
+ * {@code base + 8}) holds {@code base};
  * chunks tile the rest (see {@link Tag}). Bounds are whole granules of the address. Because any multiple
  * of 16 bytes can be a gap, extending a heap never leaves a sliver out: the new memory joins the gap at
  * that end, or becomes one. Truncating keeps the lowest and highest live chunks and the sentinel below,
@@ -47,7 +46,7 @@ final class HeapEditor {
             throw Errors.badSpan("claim", "overlaps-heap", span, "heap=" + heaps.span(other));
         }
         int id = gaps.nextId();
-        talc.setWord(heap.base() + WORD, heap.base() | ALLOCATED | ABOVE_FREE);
+        talc.setWord(heap.base() + WORD, heap.base() | ALLOCATED);
         talc.writeGapWords(heap.base() + SENTINEL, heap.size() - SENTINEL, id);
         gaps.add(id, heap.base() + SENTINEL, heap.size() - SENTINEL);
         heaps.add(heap.base(), heap.acme());
@@ -79,12 +78,11 @@ final class HeapEditor {
         long top = up ? talc.word(acme - WORD) : 0;
         boolean newTopGap = up && Tag.isAllocated(top);
         int topId = !up ? 0 : newTopGap ? gaps.nextId() : Tag.gapId(top);
-        boolean bottomGap = down && Tag.isAboveFree(talc.word(base + WORD));
+        boolean bottomGap = down && talc.gapAt(base + SENTINEL) != 0;
         int bottomId = !down ? 0 : bottomGap ? Tag.gapId(talc.word(base + SENTINEL))
                 : newTopGap ? gaps.nextIdAfterNext() : gaps.nextId();
         if (newTopGap) {
             talc.writeGapWords(acme, newAcme - acme, topId);
-            talc.setWord(acme - WORD, top | ABOVE_FREE);
         } else if (up) {
             talc.setWord(newAcme - WORD, top); // the top gap's word at its new top
         }
@@ -95,7 +93,7 @@ final class HeapEditor {
             } else {
                 talc.writeGapWords(newBase + SENTINEL, base - newBase, bottomId); // over the old sentinel too
             }
-            talc.setWord(newBase + WORD, newBase | ALLOCATED | ABOVE_FREE);
+            talc.setWord(newBase + WORD, newBase | ALLOCATED);
         }
         if (newTopGap) {
             gaps.add(topId, acme, newAcme - acme);
@@ -146,7 +144,7 @@ final class HeapEditor {
             newBase = target.base();
             newAcme = Math.max(target.acme(), Math.min(acme, newBase + MIN_HEAP));
             newBase = Math.min(newBase, newAcme - MIN_HEAP);
-            talc.setWord(newBase + WORD, newBase | ALLOCATED | ABOVE_FREE);
+            talc.setWord(newBase + WORD, newBase | ALLOCATED);
             talc.writeGapWords(newBase + SENTINEL, newAcme - newBase - SENTINEL, id);
             gaps.reshape(id, newBase + SENTINEL, newAcme - newBase - SENTINEL);
         } else {
@@ -157,17 +155,13 @@ final class HeapEditor {
             boolean gapBelow = lo > newBase + SENTINEL;
             boolean gapAbove = newAcme > hi;
             if (bottom != 0) {
-                talc.setWord(newBase + WORD, newBase | ALLOCATED | (gapBelow ? ABOVE_FREE : 0));
+                talc.setWord(newBase + WORD, newBase | ALLOCATED);
                 if (gapBelow) {
                     talc.setWord(newBase + SENTINEL, Tag.gapWord(bottom));
                 }
             }
-            if (top != 0) {
-                if (gapAbove) {
-                    talc.setWord(newAcme - WORD, Tag.gapWord(top));
-                } else {
-                    talc.setWord(hi - WORD, talc.word(hi - WORD) & ~ABOVE_FREE);
-                }
+            if (top != 0 && gapAbove) {
+                talc.setWord(newAcme - WORD, Tag.gapWord(top));
             }
             if (bottom != 0) {
                 if (gapBelow) {
@@ -201,11 +195,8 @@ final class HeapEditor {
 
     /** The base of the lowest chunk of the heap at {@code base} that is not a gap (its acme if none). */
     private long lowestLive(long base) {
-        if (!Tag.isAboveFree(talc.word(base + WORD))) {
-            return base + SENTINEL;
-        }
-        int id = Tag.gapId(talc.word(base + SENTINEL));
-        return gaps.base(id) + gaps.size(id);
+        int id = talc.gapAt(base + SENTINEL);
+        return id == 0 ? base + SENTINEL : gaps.base(id) + gaps.size(id);
     }
 
     /** The acme of the highest chunk of the heap ending at {@code acme} that is not a gap. */

@@ -20,12 +20,12 @@ package dev.talc;
  * <pre>
  * heap      [ S ][ chunk ][ gap ][ chunk ][ chunk ]...[ chunk or gap ]
  *            ^ heap.base: the sentinel S, a 16-byte allocated pseudo-chunk whose TAG (at base + 8) never
- *              moves while the heap's base stays; its ABOVE_FREE bit says whether a gap follows it
+ *              moves while the heap's base stays
  *
  * allocated chunk, exactly chunkSize(byteSize) = max(32, roundUp16(byteSize + 8)) bytes
  *   base = the block's offset                                   acme-8    acme
  *   |------------- byteSize user bytes -------------|-- slack --|  TAG  |
- *   TAG = base | ALLOCATED | (ABOVE_FREE if the chunk at acme is a gap) | (CACHED if in a quick bin)
+ *   TAG = base | ALLOCATED | (CACHED if in a quick bin)
  *
  * gap (free chunk), any multiple of 16 bytes                    acme-8    acme
  *   | GAP WORD |   ... free bytes, never read ...               | GAP WORD |
@@ -34,19 +34,26 @@ package dev.talc;
  *
  * Because an allocated chunk is always exactly {@code chunkSize(byteSize)} bytes and starts at its block,
  * a free of {@code (offset, byteSize)} finds the tag at {@code offset + chunkSize(byteSize) - 8} with one
- * read, and accepts the call only if that word is {@code offset | ALLOCATED} (with or without
- * ABOVE_FREE): a gap word, a cached tag, a tag of another chunk or stale bytes are rejected. Alignment
+ * read, and accepts the call only if that word is {@code offset | ALLOCATED}: a gap word, a cached tag, a
+ * tag of another chunk or stale bytes are rejected. Alignment
  * padding below an aligned block becomes a gap of its own (every multiple of 16 can be one); a remainder
  * above it too.
  *
+ * <p>Whether the chunk above a chunk is a gap is read, not flagged: the word at the chunk's acme is the next
+ * chunk's first, a gap word if it is a gap and a block's first bytes if not, and a gap is confirmed by its
+ * record ({@code Gaps.startsAt}: a live gap with that base). Nothing a block holds can pass that test, since no
+ * gap starts inside an allocated chunk. (Rust Talc keeps an "above free" bit in each tag instead; keeping it
+ * right cost every split a read and a write of the tag below the new block, on a line no one else touches.)
+ * The chunk below is known from the word below the chunk: a tag (odd) or a gap word (even).
+ *
  * <h2>Invariants (checked by {@code Talc.verify()})</h2>
  * <ul>
- * <li>low bits: live TAG &amp; 7 ∈ {1, 3}; cached TAG &amp; 7 ∈ {5, 7}; GAP WORD &amp; 15 = GAP_MARK. So no
- *     word that a gap leaves in memory decodes as a live tag, and a freed block's tag is overwritten by a
- *     gap word, cleared, or marked CACHED: double frees are always caught.</li>
+ * <li>low bits: live TAG &amp; 7 = 1; cached TAG &amp; 7 = 5; GAP WORD &amp; 15 = GAP_MARK. So no word that
+ *     a gap leaves in memory decodes as a live tag, and a freed block's tag is overwritten by a gap word,
+ *     cleared, or marked CACHED: double frees are always caught.</li>
  * <li>granules: heap bounds and chunk bounds are at addresses ≡ 0 (mod 16); chunk sizes ≥ 32 for
  *     allocated chunks, ≥ 16 for gaps.</li>
- * <li>no two gaps are adjacent; TAG.ABOVE_FREE ⇔ the chunk at the tag's acme is a gap.</li>
+ * <li>no two gaps are adjacent.</li>
  * <li>for every gap: its two boundary words are its gap word, and its record in {@link Gaps} has its
  *     bounds; Σ chunk sizes + 16 = heap.acme − heap.base, for every heap.</li>
  * </ul>
@@ -66,8 +73,6 @@ final class Tag {
     static final long ADDRESS_MASK = -WORD;
     /** Tag bit: the chunk is allocated. Gap words never have it. */
     static final long ALLOCATED = 1;
-    /** Tag bit: the chunk directly above this one is a gap. */
-    static final long ABOVE_FREE = 2;
     /**
      * Tag bit: the chunk's block was freed into the {@link QuickBins quick bins}. Neighbours still see an
      * allocated chunk; frees see a dead block.
@@ -75,7 +80,7 @@ final class Tag {
     static final long CACHED = 4;
     /** Mask of the three flag bits of a tag. */
     static final long FLAG_MASK = WORD - 1;
-    /** Low four bits of a gap word ({@code id << 4 | GAP_MARK}): its ALLOCATED, ABOVE_FREE and CACHED bits are 0. */
+    /** Low four bits of a gap word ({@code id << 4 | GAP_MARK}): its ALLOCATED and CACHED bits are 0. */
     static final long GAP_MARK = 8;
 
     /** The smallest allocated chunk: a block of up to 24 bytes and its tag. */
@@ -96,10 +101,6 @@ final class Tag {
 
     static boolean isAllocated(long word) {
         return (word & ALLOCATED) != 0;
-    }
-
-    static boolean isAboveFree(long tag) {
-        return (tag & ABOVE_FREE) != 0;
     }
 
     /** Whether {@code word} is a well-formed gap word. */

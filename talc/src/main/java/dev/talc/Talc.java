@@ -7,7 +7,6 @@ import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Objects;
 
-import static dev.talc.Tag.ABOVE_FREE;
 import static dev.talc.Tag.ALLOCATED;
 import static dev.talc.Tag.CACHED;
 import static dev.talc.Tag.GRANULE;
@@ -118,6 +117,8 @@ public final class Talc implements TalcAllocator {
     private long blockRoom;
     /** With exactly one heap, the highest offset a tag word can start at in it ({@code acme - 8}); else MIN_VALUE. */
     private long soleTagLimit = Long.MIN_VALUE;
+    /** With exactly one heap, its acme; else MIN_VALUE. */
+    private long soleHeapAcme = Long.MIN_VALUE;
     /** Why the last allocation failed past the OomHandler, if it threw or misbehaved. */
     private Throwable lastOomFailure;
 
@@ -385,7 +386,7 @@ public final class Talc implements TalcAllocator {
             quick.push(offset, chunk);
             chunkBytes -= chunk;
         } else {
-            gapSize = release(offset, offset + chunk, tag);
+            gapSize = release(offset, offset + chunk);
         }
         allocatedBytes -= byteSize;
         totalFreeCount++;
@@ -417,7 +418,7 @@ public final class Talc implements TalcAllocator {
                     : Errors.badLayout(newByteSize, byteAlignment);
         }
         long tag = liveTag("reallocate", offset, byteSize);
-        if (resizeInPlace(offset, byteSize, byteAlignment, newByteSize, tag)) {
+        if (resizeInPlace(offset, byteSize, byteAlignment, newByteSize)) {
             return offset;
         }
         long moved = tryAllocate(newByteSize, byteAlignment);
@@ -425,9 +426,8 @@ public final class Talc implements TalcAllocator {
             return -1;
         }
         MemorySegment.copy(memory, offset, memory, moved, Math.min(byteSize, newByteSize));
-        // The old block is still live and where it was (an allocation never moves one), so its tag is too;
-        // read it again, as carving the chunk above it may have cleared its ABOVE_FREE flag.
-        freeLive(offset, byteSize, word(offset + Tag.chunkSize(byteSize) - WORD));
+        // The old block is still live and where it was (an allocation never moves one), and so is its tag.
+        freeLive(offset, byteSize, tag);
         return moved;
     }
 
@@ -436,18 +436,19 @@ public final class Talc implements TalcAllocator {
      * it now has {@code newByteSize} bytes. For {@link ConcurrentTalc}, which moves blocks itself.
      */
     boolean tryResizeInPlace(long offset, long byteSize, long byteAlignment, long newByteSize) {
-        return resizeInPlace(offset, byteSize, byteAlignment, newByteSize, liveTag("reallocate", offset, byteSize));
+        liveTag("reallocate", offset, byteSize);
+        return resizeInPlace(offset, byteSize, byteAlignment, newByteSize);
     }
 
-    private boolean resizeInPlace(long offset, long byteSize, long byteAlignment, long newByteSize, long tag) {
+    private boolean resizeInPlace(long offset, long byteSize, long byteAlignment, long newByteSize) {
         if (((addressBase + offset) & (byteAlignment - 1)) != 0 || newByteSize > MAX_BYTE_SIZE) {
             return false;
         }
         long chunk = Tag.chunkSize(byteSize);
         long newChunk = Tag.chunkSize(newByteSize);
         if (newChunk < chunk) {
-            shrinkChunk(offset, chunk, newChunk, tag);
-        } else if (newChunk > chunk && !growChunk(offset, chunk, newChunk, tag)) {
+            shrinkChunk(offset, chunk, newChunk);
+        } else if (newChunk > chunk && !growChunk(offset, chunk, newChunk)) {
             return false;
         }
         resized(offset, byteSize, newByteSize);
@@ -470,8 +471,8 @@ public final class Talc implements TalcAllocator {
         if (newByteSize < byteSize) {
             throw Errors.badNewSize("tryGrowInPlace", byteSize, newByteSize);
         }
-        long tag = liveTag("tryGrowInPlace", offset, byteSize);
-        return resizeInPlace(offset, byteSize, 1, newByteSize, tag);
+        liveTag("tryGrowInPlace", offset, byteSize);
+        return resizeInPlace(offset, byteSize, 1, newByteSize);
     }
 
     /**
@@ -489,7 +490,8 @@ public final class Talc implements TalcAllocator {
         if (newByteSize < 0 || newByteSize > byteSize) {
             throw Errors.badNewSize("shrink", byteSize, newByteSize);
         }
-        resizeInPlace(offset, byteSize, 1, newByteSize, liveTag("shrink", offset, byteSize));
+        liveTag("shrink", offset, byteSize);
+        resizeInPlace(offset, byteSize, 1, newByteSize);
     }
 
     // =============================================================================================
@@ -717,6 +719,7 @@ public final class Talc implements TalcAllocator {
         blockLow = one ? heaps.base(0) + SENTINEL : 0;
         blockRoom = one ? heaps.acme(0) - blockLow : 0;
         soleTagLimit = one ? heaps.acme(0) - WORD : Long.MIN_VALUE;
+        soleHeapAcme = one ? heaps.acme(0) : Long.MIN_VALUE;
     }
 
     // =============================================================================================
@@ -850,7 +853,7 @@ public final class Talc implements TalcAllocator {
             tagOffset = tagOffsetInSomeHeap(operation, offset, byteSize);
         }
         long tag = word(tagOffset);
-        if ((tag & ~ABOVE_FREE) != (offset | ALLOCATED) || registry != null && registry.sizeOf(offset) != byteSize) {
+        if (tag != (offset | ALLOCATED) || registry != null && registry.sizeOf(offset) != byteSize) {
             throw rejected(operation, offset, byteSize, true);
         }
         return tag;
@@ -901,13 +904,13 @@ public final class Talc implements TalcAllocator {
         long base = gaps.base(id);
         long rest = gaps.size(id) - chunk;
         long acme = base + chunk;
-        setWord(base - WORD, word(base - WORD) & ~ABOVE_FREE);
         if (rest > 0) {
             setWord(acme, Tag.gapWord(id)); // the rest keeps the gap's id and top word
-            setWord(acme - WORD, base | ALLOCATED | ABOVE_FREE);
+        }
+        setWord(acme - WORD, base | ALLOCATED);
+        if (rest > 0) {
             gaps.reshape(id, acme, rest);
         } else {
-            setWord(acme - WORD, base | ALLOCATED);
             gaps.remove(id);
         }
         allocated(chunk, byteSize);
@@ -961,9 +964,6 @@ public final class Talc implements TalcAllocator {
         long acme = offset + chunk;
         long padding = offset - gapBase;
         long rest = gapAcme - acme;
-        if (padding == 0) {
-            setWord(gapBase - WORD, word(gapBase - WORD) & ~ABOVE_FREE);
-        }
         // The rest above keeps the gap's id; padding below gets the id if nothing rests, else a new one.
         int paddingId = rest > 0 ? gaps.nextId() : id;
         if (rest > 0) {
@@ -972,7 +972,7 @@ public final class Talc implements TalcAllocator {
         if (padding > 0) {
             writeGapWords(gapBase, padding, paddingId);
         }
-        setWord(acme - WORD, offset | ALLOCATED | (rest > 0 ? ABOVE_FREE : 0));
+        setWord(acme - WORD, offset | ALLOCATED);
         if (rest > 0) {
             gaps.reshape(id, acme, rest);
             if (padding > 0) {
@@ -1005,17 +1005,16 @@ public final class Talc implements TalcAllocator {
      * Frees the chunk {@code [base, acme)} with tag {@code tag}, merging it with free neighbours; returns
      * the size of the gap it became part of.
      */
-    long release(long base, long acme, long tag) {
+    long release(long base, long acme) {
         long below = word(base - WORD);
+        int above = gapAt(acme);
         long gapBase;
         long gapAcme;
-        if (Tag.isAboveFree(tag)) {
-            int above = Tag.gapId(word(acme));
+        if (above != 0) {
             gapAcme = acme + gaps.size(above);
             setWord(acme - WORD, 0); // the tag is now inside a gap: a second free must not find it
             if (Tag.isAllocated(below)) { // the gap above grows down over this chunk: its id and top stay
                 gapBase = base;
-                setWord(base - WORD, below | ABOVE_FREE);
                 setWord(base, Tag.gapWord(above));
                 gaps.reshape(above, base, gapAcme - base);
             } else { // the gap below swallows this chunk and the gap above
@@ -1029,7 +1028,6 @@ public final class Talc implements TalcAllocator {
             gapBase = base;
             gapAcme = acme;
             int id = gaps.nextId();
-            setWord(base - WORD, below | ABOVE_FREE);
             writeGapWords(base, acme - base, id); // the top word overwrites the tag
             gaps.add(id, base, acme - base);
         } else { // the gap below grows up over this chunk
@@ -1043,13 +1041,28 @@ public final class Talc implements TalcAllocator {
         return gapAcme - gapBase;
     }
 
+    /**
+     * The id of the gap that starts at {@code at}, the acme of a chunk, or 0 if the chunk there is allocated or
+     * the heap ends there. No flag says it: the word at {@code at} is that chunk's first, a gap word if it is a
+     * gap and a block's first bytes if not, so a gap is confirmed by its record: a live gap whose base is
+     * {@code at}. Whatever a block holds cannot pass, since no gap starts inside an allocated chunk.
+     */
+    int gapAt(long at) {
+        if (at >= (soleHeapAcme != Long.MIN_VALUE ? soleHeapAcme : heaps.acme(heaps.find(at - 1)))) {
+            return 0;
+        }
+        long word = word(at);
+        int id = Tag.gapId(word);
+        return Tag.isGapWord(word) && gaps.startsAt(id, at) ? id : 0;
+    }
+
     /** Grows the chunk {@code [base, base + chunk)} with tag {@code tag} in place to {@code newChunk}, if it can. */
-    private boolean growChunk(long base, long chunk, long newChunk, long tag) {
-        if (!Tag.isAboveFree(tag)) {
+    private boolean growChunk(long base, long chunk, long newChunk) {
+        long acme = base + chunk;
+        int above = gapAt(acme);
+        if (above == 0) {
             return false;
         }
-        long acme = base + chunk;
-        int above = Tag.gapId(word(acme));
         long gapAcme = acme + gaps.size(above);
         long newAcme = base + newChunk;
         if (newAcme > gapAcme) {
@@ -1058,10 +1071,11 @@ public final class Talc implements TalcAllocator {
         setWord(acme - WORD, 0); // the old tag is now block memory: a free with the old size must fail
         if (newAcme < gapAcme) {
             setWord(newAcme, Tag.gapWord(above));
-            setWord(newAcme - WORD, base | ALLOCATED | ABOVE_FREE);
+        }
+        setWord(newAcme - WORD, base | ALLOCATED);
+        if (newAcme < gapAcme) {
             gaps.reshape(above, newAcme, gapAcme - newAcme);
         } else {
-            setWord(newAcme - WORD, base | ALLOCATED);
             gaps.remove(above);
         }
         chunkBytes += newChunk - chunk;
@@ -1069,19 +1083,19 @@ public final class Talc implements TalcAllocator {
     }
 
     /** Shrinks the chunk {@code [base, base + chunk)} with tag {@code tag} to {@code newChunk}, freeing the tail. */
-    private void shrinkChunk(long base, long chunk, long newChunk, long tag) {
+    private void shrinkChunk(long base, long chunk, long newChunk) {
         long acme = base + chunk;
         long newAcme = base + newChunk;
-        if (Tag.isAboveFree(tag)) {
-            int above = Tag.gapId(word(acme));
+        int above = gapAt(acme);
+        if (above != 0) {
             setWord(acme - WORD, 0); // the old tag is now inside the gap
             setWord(newAcme, Tag.gapWord(above));
-            setWord(newAcme - WORD, base | ALLOCATED | ABOVE_FREE);
+            setWord(newAcme - WORD, base | ALLOCATED);
             gaps.reshape(above, newAcme, acme + gaps.size(above) - newAcme);
         } else {
             int id = gaps.nextId();
             writeGapWords(newAcme, acme - newAcme, id); // its top word overwrites the old tag
-            setWord(newAcme - WORD, base | ALLOCATED | ABOVE_FREE);
+            setWord(newAcme - WORD, base | ALLOCATED);
             gaps.add(id, newAcme, acme - newAcme);
         }
         chunkBytes -= chunk - newChunk;
@@ -1100,8 +1114,8 @@ public final class Talc implements TalcAllocator {
             long chunk = QuickBins.sizeOfList(list);
             while (quick.depth(list) > 0) {
                 long base = quick.peek(chunk);
-                long tag = word(base + chunk - WORD) & ~CACHED;
-                release(base, base + chunk, tag); // memory first: a fault leaves the chunk cached
+                setWord(base + chunk - WORD, base | ALLOCATED); // no longer cached: its tag as a live block's
+                release(base, base + chunk); // memory first: a fault leaves the chunk cached
                 chunkBytes += chunk; // release() took it off, as from an allocated chunk
                 quick.drop(chunk);
             }

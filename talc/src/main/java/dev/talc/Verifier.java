@@ -25,8 +25,8 @@ import static dev.talc.Tag.WORD;
  *     or a gap word whose record gives the gap's base). The walk must land exactly on {@code base + 16},
  *     below which the sentinel's tag holds the heap's base, so the chunks tile the heap: every byte in
  *     exactly one chunk. Gaps: both boundary words name the gap, the record's bounds match, never
- *     adjacent, listed in their bin. Tags: valid flags, granule-aligned bounds, ABOVE_FREE ⇔ the chunk
- *     above is a gap, CACHED ⇔ the chunk is in a quick bin;</li>
+ *     adjacent, listed in their bin. Tags: valid flags, granule-aligned bounds, CACHED ⇔ the chunk is in a
+ *     quick bin;</li>
  * <li><b>counters</b>: live count and chunk bytes, gap count, claimed and available bytes agree with
  *     the walk, every listed gap and cached chunk was found in a heap; in checked mode every registered
  *     block's tag is where its size puts it, and the registry's count and bytes match.</li>
@@ -73,9 +73,8 @@ final class Verifier {
                     if (base < heapBase + SENTINEL || at - base < MIN_CHUNK || !granuleAligned(base)) {
                         throw fail("tag-valid", "tagOffset=" + hex(at - WORD) + " tag=" + hex(top) + " heap=" + heaps.span(h));
                     }
-                    if (Tag.isAboveFree(top) != aboveIsGap) {
-                        throw fail("above-free-flag", "tagOffset=" + hex(at - WORD) + " tag=" + hex(top)
-                                + " chunkAboveIsGap=" + aboveIsGap);
+                    if ((top & (Tag.FLAG_MASK & ~(Tag.ALLOCATED | Tag.CACHED))) != 0) {
+                        throw fail("tag-flags", "tagOffset=" + hex(at - WORD) + " tag=" + hex(top));
                     }
                     if ((top & Tag.CACHED) != 0) {
                         int index = Arrays.binarySearch(cachedChunks, base);
@@ -115,8 +114,7 @@ final class Verifier {
                 at = base;
             }
             long sentinel = talc.word(heapBase + WORD);
-            if (at != heapBase + SENTINEL || !Tag.isAllocated(sentinel) || (sentinel & ADDRESS_MASK) != heapBase
-                    || (sentinel & Tag.CACHED) != 0 || Tag.isAboveFree(sentinel) != aboveIsGap) {
+            if (at != heapBase + SENTINEL || sentinel != (heapBase | Tag.ALLOCATED)) {
                 throw fail("heap-tiled", "heap=" + heaps.span(h) + " walkEndedAt=" + hex(at) + " sentinel=" + hex(sentinel)
                         + " firstChunkIsGap=" + aboveIsGap);
             }
@@ -275,7 +273,7 @@ final class Verifier {
                 throw fail("registered-block-in-heap", "offset=" + hex(offset) + " byteSize=" + byteSize);
             }
             long tag = talc.word(tagOffset);
-            if ((tag & ~Tag.ABOVE_FREE) != (offset | Tag.ALLOCATED)) {
+            if (tag != (offset | Tag.ALLOCATED)) {
                 throw fail("registered-block-tagged", "offset=" + hex(offset) + " byteSize=" + byteSize + " tag=" + hex(tag));
             }
             return 0;

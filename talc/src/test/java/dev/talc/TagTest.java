@@ -5,9 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,14 +33,8 @@ class TagTest {
 
     @Test
     void shouldKeepLowBitEncodingsDisjoint() {
-        Set<Long> live = new HashSet<>();
-        Set<Long> cached = new HashSet<>();
-        for (long aboveFree : new long[] {0, Tag.ABOVE_FREE}) {
-            live.add((Tag.ALLOCATED | aboveFree) & Tag.FLAG_MASK);
-            cached.add((Tag.ALLOCATED | aboveFree | Tag.CACHED) & Tag.FLAG_MASK);
-        }
-        assertEquals(Set.of(1L, 3L), live, "live TAG & 7");
-        assertEquals(Set.of(5L, 7L), cached, "cached TAG & 7");
+        assertEquals(1, Tag.ALLOCATED & Tag.FLAG_MASK, "live TAG & 7");
+        assertEquals(5, (Tag.ALLOCATED | Tag.CACHED) & Tag.FLAG_MASK, "cached TAG & 7");
         for (int id : new int[] {1, 2, 12345, Integer.MAX_VALUE}) {
             long word = Tag.gapWord(id);
             assertEquals(0, word & Tag.FLAG_MASK, "a gap word has no tag flag");
@@ -62,16 +54,11 @@ class TagTest {
     void shouldDecodeEachKindOfWordAsItsOwnKind() {
         long base = 0x1000;
         long liveTag = base | Tag.ALLOCATED;
-        long liveAboveFree = base | Tag.ALLOCATED | Tag.ABOVE_FREE;
-        long cachedTag = liveAboveFree | Tag.CACHED;
+        long cachedTag = liveTag | Tag.CACHED;
         long gapWord = Tag.gapWord(77);
-        for (long tag : new long[] {liveTag, liveAboveFree}) {
-            assertTrue(Tag.isAllocated(tag));
-            assertFalse(Tag.isGapWord(tag));
-            assertEquals(base, Tag.base(tag));
-        }
-        assertTrue(Tag.isAboveFree(liveAboveFree));
-        assertFalse(Tag.isAboveFree(liveTag));
+        assertTrue(Tag.isAllocated(liveTag));
+        assertFalse(Tag.isGapWord(liveTag));
+        assertEquals(base, Tag.base(liveTag));
         assertTrue(Tag.isAllocated(cachedTag), "neighbours see a cached chunk as allocated");
         assertEquals(base, Tag.base(cachedTag));
         assertFalse(Tag.isAllocated(gapWord));
@@ -101,7 +88,7 @@ class TagTest {
     /**
      * Random allocations of every alignment, frees, shrinks and in-place growth over memory whose address
      * is 8 mod 16: every live block is 16-aligned in address, and its tag is the word at
-     * {@code offset + chunkSize(size) - 8} holding exactly its offset (plus ABOVE_FREE).
+     * {@code offset + chunkSize(size) - 8} holding exactly its offset.
      */
     @Test
     void shouldKeepEveryChunkExactlyItsBlocksChunkSize() {
@@ -142,7 +129,7 @@ class TagTest {
                     }
                     for (long[] block : live) {
                         long tag = talc.word(block[0] + Tag.chunkSize(block[1]) - Tag.WORD);
-                        assertEquals(block[0] | Tag.ALLOCATED, tag & ~Tag.ABOVE_FREE,
+                        assertEquals(block[0] | Tag.ALLOCATED, tag,
                                 () -> "tag of block offset=" + block[0] + " size=" + block[1]);
                         checked++;
                     }

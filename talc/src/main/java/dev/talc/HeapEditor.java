@@ -95,6 +95,7 @@ final class HeapEditor {
             }
             talc.setWord(newBase + WORD, newBase | ALLOCATED);
         }
+        gaps.relistVictim(); // the bottom gap may be the victim, and a victim may not grow past its limit
         if (newTopGap) {
             gaps.add(topId, acme, newAcme - acme);
         } else if (up) {

@@ -862,7 +862,7 @@ public final class Talc implements TalcAllocator {
     /**
      * The allocation path past the quick bins, for alignments up to 16. A small chunk takes a gap of exactly
      * its size, else a piece of the victim (see {@link Gaps}), else the smallest larger gap, which becomes the
-     * victim. A large chunk takes the best of the first gaps of its partly fitting bin, else the first gap of
+     * victim if it may ({@link #mayBeVictim}). A large chunk takes the best of the first gaps of its partly fitting bin, else the first gap of
      * the first bin whose every gap fits, else a piece of the victim.
      */
     private long take(long chunk, long byteSize) {
@@ -878,7 +878,9 @@ public final class Talc implements TalcAllocator {
                         return -1;
                     }
                     id = gaps.head(larger);
-                    gaps.makeVictim(id);
+                    if (mayBeVictim(gaps.base(id) + gaps.size(id), gaps.size(id))) {
+                        gaps.makeVictim(id);
+                    }
                 }
             }
         } else {
@@ -1017,12 +1019,14 @@ public final class Talc implements TalcAllocator {
                 gapBase = base;
                 setWord(base, Tag.gapWord(above));
                 gaps.reshape(above, base, gapAcme - base);
+                checkVictim(above, gapAcme);
             } else { // the gap below swallows this chunk and the gap above
                 int lower = Tag.gapId(below);
                 gapBase = gaps.base(lower);
                 setWord(gapAcme - WORD, below);
                 gaps.remove(above);
                 gaps.reshape(lower, gapBase, gapAcme - gapBase);
+                checkVictim(lower, gapAcme);
             }
         } else if (Tag.isAllocated(below)) {
             gapBase = base;
@@ -1036,9 +1040,39 @@ public final class Talc implements TalcAllocator {
             gapAcme = acme;
             setWord(acme - WORD, below); // its top word overwrites the tag
             gaps.reshape(lower, gapBase, acme - gapBase);
+            checkVictim(lower, gapAcme);
         }
         chunkBytes -= acme - base;
         return gapAcme - gapBase;
+    }
+
+    /** The largest gap that may be the victim, in bytes. */
+    static final long VICTIM_LIMIT = 16 << 10;
+
+    /**
+     * Whether a gap ending at {@code gapAcme} of {@code size} bytes may be the victim: at most
+     * {@link #VICTIM_LIMIT} bytes, and not its heap's top gap. Small requests carve the victim even when a
+     * smaller gap would fit them, so a large victim is cut into pieces while smaller gaps sit unused: the top
+     * gap (split last, as dlmalloc's "top") would make the heap grow like a bump allocator's, and a large
+     * victim fragments what it could have served whole (both measured on the traces: docs/PERFORMANCE.md).
+     * The victim exists to save a small gap's bin moves on every split (a gap of a few KiB changes bin every
+     * few splits, a large one seldom), so the limit takes little of its gain. Invariant, checked by
+     * {@code verify()}.
+     */
+    private boolean mayBeVictim(long gapAcme, long size) {
+        return size <= VICTIM_LIMIT && gapAcme != heapAcmeAt(gapAcme - WORD);
+    }
+
+    /** Puts gap {@code id}, ending at {@code gapAcme}, back in its bin if it is the victim and has grown past what a victim may be. */
+    private void checkVictim(int id, long gapAcme) {
+        if (id == gaps.victim() && !mayBeVictim(gapAcme, gaps.size(id))) {
+            gaps.relistVictim();
+        }
+    }
+
+    /** The acme of the heap that holds {@code offset}, which must lie in one. */
+    private long heapAcmeAt(long offset) {
+        return soleHeapAcme != Long.MIN_VALUE ? soleHeapAcme : heaps.acme(heaps.find(offset));
     }
 
     /**
@@ -1048,7 +1082,7 @@ public final class Talc implements TalcAllocator {
      * {@code at}. Whatever a block holds cannot pass, since no gap starts inside an allocated chunk.
      */
     int gapAt(long at) {
-        if (at >= (soleHeapAcme != Long.MIN_VALUE ? soleHeapAcme : heaps.acme(heaps.find(at - 1)))) {
+        if (at >= heapAcmeAt(at - 1)) {
             return 0;
         }
         long word = word(at);
@@ -1091,7 +1125,9 @@ public final class Talc implements TalcAllocator {
             setWord(acme - WORD, 0); // the old tag is now inside the gap
             setWord(newAcme, Tag.gapWord(above));
             setWord(newAcme - WORD, base | ALLOCATED);
-            gaps.reshape(above, newAcme, acme + gaps.size(above) - newAcme);
+            long gapAcme = acme + gaps.size(above);
+            gaps.reshape(above, newAcme, gapAcme - newAcme);
+            checkVictim(above, gapAcme);
         } else {
             int id = gaps.nextId();
             writeGapWords(newAcme, acme - newAcme, id); // its top word overwrites the old tag

@@ -18,7 +18,8 @@ import static dev.talc.Tag.WORD;
  * <ol>
  * <li><b>bins</b>: every list is well linked (head.prev = 0, x.next.prev = x, no cycle, no id twice),
  *     every gap in list b has {@code Bins.bin(size) = b} and lies in a heap, bitmap bit b ⇔ list b
- *     non-empty, summary ⇔ bitmap words; the victim lies in a heap and is in no list;</li>
+ *     non-empty, summary ⇔ bitmap words; the victim lies in a heap, below its acme (base + size &lt; acme:
+ *     the top gap is never the victim), is at most {@code Talc.VICTIM_LIMIT} bytes, and is in no list;</li>
  * <li><b>quick bins</b>: every cached chunk lies in a heap, once, tagged CACHED with its own base;</li>
  * <li><b>heaps</b>: sorted, disjoint, inside memory, granule-aligned, at least {@link Tag#MIN_HEAP}
  *     bytes; each heap is walked from its acme down, chunk by chunk, by the top word of each chunk (a tag,
@@ -180,7 +181,8 @@ final class Verifier {
             long base = gaps.base(victim);
             int heap = victim < listed.length ? heaps.find(base) : -1;
             if (heap < 0 || listed[victim] || base < heaps.base(heap) + SENTINEL
-                    || gaps.size(victim) > heaps.acme(heap) - base || gaps.size(victim) < MIN_GAP) {
+                    || gaps.size(victim) >= heaps.acme(heap) - base || gaps.size(victim) < MIN_GAP
+                    || gaps.size(victim) > Talc.VICTIM_LIMIT) {
                 throw fail("victim-valid", "id=" + victim + " gap=" + hex(base) + " size=" + gaps.size(victim)
                         + " alsoListed=" + (victim < listed.length && listed[victim]));
             }

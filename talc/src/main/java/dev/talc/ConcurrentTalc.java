@@ -36,63 +36,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * <h2>Costs, and the alternatives measured</h2>
  * Per operation: a home lookup (allocations) or a route lookup (frees), and one CAS. The CAS sets the
- * floor, and no design that keeps this class's rules can go under it. Allocation and free are strongly
+ * floor, and no design that keeps this class's rules can go under it: allocation and free are strongly
  * non-commutative (two allocations race for the last block that fits; of two frees of one block exactly
- * one must be rejected, because a double free is always detected), and for such operations every
- * linearizable implementation must, even running alone, order a store before a load of another location
- * or use an atomic read-modify-write (Attiya et al., "Laws of Order", POPL 2011); on x86 either is a
- * locked instruction, which waits for the store buffer to drain and holds back the loads after it. Only
- * memory no other thread can reach (a per-thread cache) escapes that, and memory no other thread can
- * reach is stranded. The benchmark module measures the floor with two probes, trial for trial against
- * Talc in one JVM ({@code paired talc talc-fence talc-bare-lock concurrenttalc}, 1-thread random actions
- * without realloc, M=200 / 1000 / 3000 / 10000 / 30000): Talc with one bare fence per call and no lock
- * ran at 0.91 / 0.91 / 0.89 / 0.84 / 0.81x of Talc, Talc behind a bare CAS lock at 0.91 / 0.91 / 0.90 /
- * 0.86 / 0.81x (the lock costs little beyond its fence), and this allocator at 0.84 / 0.84 / 0.85 / 0.82
- * / 0.74x. In 5 fresh JVMs each ({@code full --forks 5 --only talc,talc-fence,talc-bare-lock,concurrenttalc})
- * the fence ran at 0.95 / 0.93 / 0.88 / 0.85 / 0.77x, the bare lock at 0.93 / 0.90 / 0.87 / 0.81 / 0.80x
- * and this allocator at 0.85 / 0.84 / 0.83 / 0.81 / 0.79x. On a large heap the fence stops an operation's cache misses from overlapping with the work
- * before it. This allocator adds 2-10% to that floor. No one piece carries it: against the bare lock,
- * variants skipping the home lookup, the route lookup (a table; a binary search of the heaps had cost
- * about 1.3 ns more per free), the remembered-failure check or the {@link Shard} layer each moved the
- * ratio by less than the noise (about 2%), while skipping all of them (lock shard 0, call {@link Talc})
- * reached 0.95 / 0.97 / 0.99 of the bare lock at M=200 / 3000 / 10000; putting the shard's fields on the
- * lock word's cache line changed nothing measurable. Measured with the random-actions workload on the
- * 2-core development machine (figures in the project README):
+ * one must be rejected), and for such operations every linearizable implementation must, even running
+ * alone, order a store before a load of another location or use an atomic read-modify-write (Attiya et
+ * al., "Laws of Order", POPL 2011); on x86 either is a locked instruction. Only memory no other thread
+ * can reach (a per-thread cache) escapes that, and such memory is stranded. The benchmark module
+ * measures the floor with two probes, Talc behind one bare fence and behind a bare CAS lock
+ * ({@code paired talc talc-fence talc-bare-lock concurrenttalc}); the figures, and those of the
+ * alternatives below, are in {@code docs/PERFORMANCE.md}. Tried and not kept:
  * <ul>
- * <li>A single global lock ({@link #locked(Talc)}, the seed's {@code Talck}) is as cheap with one thread
- *     but serialises threads on one cache line: with two threads it reaches 0.12-0.33x of this design,
- *     which scales 1.8-2.4x from one thread to two.</li>
- * <li>With the shard lock word an {@code int}, JDK 25's field layout packed it into the object header's
- *     spare bytes, outside the padding, and two threads on two shards ran 2.5-3.8x slower per operation
- *     than one thread alone; as a padded {@code long} they run at full speed.</li>
- * <li>A {@code ThreadLocal} home hint took about a tenth of the profile samples; the id-keyed table took
- *     it off the profile.</li>
- * <li>Moving a reallocated block under one lock when it is short saves two lock round trips; longer
- *     copies still happen outside any lock.</li>
- * <li>Making the shard that served a request the thread's new home once its home is full (next fit
- *     over shards) lost 4.6 points of heap efficiency (92.2% against 96.8%); remembering the failure in
- *     the full shard gives the same speed and keeps first fit.</li>
- * <li>Reading, before taking the lock, the words the operation would read first (a free's tag and the
- *     word below its block; the head of the quick bin or bin an allocation would take from), so that
- *     their cache misses start before the fence: 0.01-0.04 slower at every size (two builds, 21 paired
- *     rounds each), the extra reads costing more than the overlap gains.</li>
- * <li>Keeping the route table in this class's own fields (one dependent load fewer per free) made an
- *     allocate+free pair 1.3 ns slower in JMH ({@code AllocateFreeBenchmark}, 16 bytes: 33.4 and 33.5 ns
- *     against 32.1 and 32.1 ns, two runs each). For scale, one run of all four, 16 bytes: plain Talc 24.2
- *     ns, the bare fence 25.9, the bare lock 28.3, this class 32.0.</li>
- * <li>Deferring a thread's frees of its own shard's blocks to a single-producer ring drained under the
- *     lock (no CAS for such a free) was slower at small sizes (0.79x of Talc against 0.85x at M=200: the
- *     block is checked twice) and no faster at large ones, and a bad free would have been found only at
- *     the drain, after the call returned.</li>
+ * <li>A single global lock ({@link #locked(Talc)}, the seed's {@code Talck}): as cheap with one thread,
+ *     but it serialises threads on one cache line.</li>
+ * <li>The shard lock word as an {@code int}: JDK 25 packed it into the object header's spare bytes,
+ *     outside the padding, and two threads on two shards slowed each other down; it is a padded
+ *     {@code long}.</li>
+ * <li>A {@code ThreadLocal} home hint: a tenth of the profile; the id-keyed table is off it.</li>
+ * <li>Next fit over shards (the shard that served a request becomes home): lost heap efficiency;
+ *     remembering the failure in the full shard is as fast and keeps first fit.</li>
+ * <li>Reading the first words an operation needs before taking the lock, to overlap their misses with
+ *     the fence: the extra reads cost more than the overlap gained.</li>
+ * <li>The route table in this class's own fields: one load fewer per free, but slower in JMH.</li>
+ * <li>Deferring a thread's frees of its own shard's blocks to a ring drained under the lock: slower at
+ *     small sizes, no faster at large ones, and a bad free would be found only after the call
+ *     returned.</li>
+ * <li>Per-thread caches in front of the shards: would save the CAS but strand memory in threads that
+ *     may never allocate again; draining them from other threads needs the same synchronisation the
+ *     locks provide, unless another thread can stop the owner from outside ({@code membarrier(2)}),
+ *     which the Java memory model cannot express.</li>
  * </ul>
- * Per-thread caches in front of the shards would save the CAS but hold memory in threads that may never
- * allocate again; draining them from other threads needs the same synchronisation the locks provide (a
- * thief and the owner racing for one cached block is again a strongly non-commutative pair), unless
- * another thread can stop the owner from outside (as {@code membarrier(2)} or HotSpot's old biased-lock
- * revocation did), which the Java memory model has no way to express. So with one thread this allocator
- * stays under the fence floor above, and on the development machine that floor alone is below 0.85x of
- * Talc at M=30000 without realloc (0.77-0.84x in six runs while Talc ran at its usual speed; on a
- * loaded host, where Talc itself slows down, every ratio rises towards 1).
  *
  * {@snippet :
  * ConcurrentTalc talc = ConcurrentTalc.over(Arena.ofShared().allocate(256 << 20, 4096));

@@ -110,7 +110,33 @@ public final class Tables {
             }
             body.add(line);
         }
+        if (threads == 1) {
+            parityLines(body, benchmark, sizes, realloc);
+        }
         table(out, header, body, contenders.size());
+    }
+
+    /** The glibc-through-FFM peer of the parity target: plain downcalls, as DESIGN.md section 6 calibrated. */
+    static final String PARITY_GLIBC = "JDK malloc (FFM)";
+
+    /** Adds Talc's score over {@link #PARITY_GLIBC}'s and, below it, the parity target it must reach. */
+    private void parityLines(List<List<String>> body, String benchmark, List<Integer> sizes, boolean realloc) {
+        List<Double> targets = realloc ? Params.PARITY_TARGET_REALLOC : Params.PARITY_TARGET_NO_REALLOC;
+        List<String> ratios = new ArrayList<>(List.of("Talc / " + PARITY_GLIBC));
+        List<String> target = new ArrayList<>(List.of(Params.PARITY_TARGET_LABEL));
+        boolean any = false;
+        for (int m : sizes) {
+            Optional<Row> talc = measured(Contenders.TALC, benchmark, 1, m);
+            Optional<Row> glibc = measured(PARITY_GLIBC, benchmark, 1, m);
+            any |= talc.isPresent() && glibc.isPresent();
+            ratios.add(talc.isPresent() && glibc.isPresent() ? ratio(talc.get().score() / glibc.get().score()) : "-");
+            int i = Params.RA_MAX_SIZES.indexOf(m);
+            target.add(i < 0 ? "-" : ratio(targets.get(i)));
+        }
+        if (any) {
+            body.add(ratios);
+            body.add(target);
+        }
     }
 
     /** The target of DESIGN.md section 6 for the alignment-16 variant: Talc's align16 / standard at every M. */

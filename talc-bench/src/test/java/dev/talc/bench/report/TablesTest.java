@@ -34,6 +34,29 @@ class TablesTest {
     }
 
     @Test
+    void shouldPrintTalcOverGlibcThroughFfmAboveTheParityTargetInBothOneThreadTables() {
+        List<Contenders.Contender> contenders = List.of(Contenders.byId("talc"), Contenders.byId("jdk-malloc-ffm"));
+        List<Row> rows = new java.util.ArrayList<>();
+        for (String benchmark : List.of(RandomActions.NAME, RandomActions.NAME_NO_REALLOC)) {
+            for (int m : Params.RA_MAX_SIZES) {
+                rows.add(Row.of(benchmark, "Talc", 1, m, 3_000_000, RandomActions.UNIT, ""));
+                rows.add(Row.of(benchmark, "JDK malloc (FFM)", 1, m, m == 200 ? 2_000_000 : 2_500_000,
+                        RandomActions.UNIT, ""));
+            }
+        }
+        String text = Tables.render(rows, contenders, Params.QUICK);
+        String withRealloc = text.substring(text.indexOf("Random actions, with realloc, 1 thread"),
+                text.indexOf("Random actions, without realloc, 1 thread"));
+        String full = Tables.render(rows, contenders, Params.FULL); // quick runs M = 1000 only without realloc
+        String withoutRealloc = full.substring(full.indexOf("Random actions, without realloc, 1 thread"));
+        assertTrue(withRealloc.matches("(?s).*\\nTalc / JDK malloc \\(FFM\\) +1\\.50x +1\\.20x +1\\.20x +1\\.20x +1\\.20x\\n"
+                + "parity target: Rust Talc / glibc in Rust \\(DESIGN\\.md 6\\) +1\\.35x +1\\.25x +1\\.60x +2\\.00x +2\\.00x\\n.*"),
+                withRealloc);
+        assertTrue(withoutRealloc.matches("(?s).*\\nparity target: Rust Talc / glibc in Rust \\(DESIGN\\.md 6\\)"
+                + " +1\\.10x +0\\.95x +1\\.20x +1\\.70x +2\\.30x\\n.*"), withoutRealloc);
+    }
+
+    @Test
     void shouldPrintTheAlign16ScoresTheirRatioToTheStandardPerAllocatorAndWhetherTalcMeetsTheTarget() {
         List<Contenders.Contender> contenders = List.of(Contenders.byId("talc"), Contenders.byId("one-nio-malloc"));
         List<Row> rows = new java.util.ArrayList<>();

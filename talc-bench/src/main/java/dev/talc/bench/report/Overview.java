@@ -141,6 +141,7 @@ public final class Overview {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.STANDARD);
+        plot.getDomainAxis().setMaximumCategoryLabelLines(2); // "RA M=10000" wraps instead of becoming "..."
         plot.getDomainAxis().setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         plot.addRangeMarker(new ValueMarker(1.0, Color.DARK_GRAY, new java.awt.BasicStroke(1.5f)));
         BarRenderer renderer = (BarRenderer) plot.getRenderer();

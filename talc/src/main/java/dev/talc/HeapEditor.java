@@ -78,9 +78,9 @@ final class HeapEditor {
         long top = up ? talc.word(acme - WORD) : 0;
         boolean newTopGap = up && Tag.isAllocated(top);
         int topId = !up ? 0 : newTopGap ? gaps.nextId() : Tag.gapId(top);
-        boolean bottomGap = down && talc.gapAt(base + SENTINEL) != 0;
-        int bottomId = !down ? 0 : bottomGap ? Tag.gapId(talc.word(base + SENTINEL))
-                : newTopGap ? gaps.nextIdAfterNext() : gaps.nextId();
+        int gapAtBottom = down ? talc.gapAt(base + SENTINEL) : 0;
+        boolean bottomGap = gapAtBottom != 0;
+        int bottomId = !down ? 0 : bottomGap ? gapAtBottom : newTopGap ? gaps.nextIdAfterNext() : gaps.nextId();
         if (newTopGap) {
             talc.writeGapWords(acme, newAcme - acme, topId);
         } else if (up) {

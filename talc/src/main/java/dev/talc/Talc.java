@@ -115,8 +115,6 @@ public final class Talc implements TalcAllocator {
      */
     private long blockLow;
     private long blockRoom;
-    /** With exactly one heap, the highest offset a tag word can start at in it ({@code acme - 8}); else MIN_VALUE. */
-    private long soleTagLimit = Long.MIN_VALUE;
     /** With exactly one heap, its acme; else MIN_VALUE. */
     private long soleHeapAcme = Long.MIN_VALUE;
     /** Why the last allocation failed past the OomHandler, if it threw or misbehaved. */
@@ -718,7 +716,6 @@ public final class Talc implements TalcAllocator {
         boolean one = heaps.count() == 1;
         blockLow = one ? heaps.base(0) + SENTINEL : 0;
         blockRoom = one ? heaps.acme(0) - blockLow : 0;
-        soleTagLimit = one ? heaps.acme(0) - WORD : Long.MIN_VALUE;
         soleHeapAcme = one ? heaps.acme(0) : Long.MIN_VALUE;
     }
 
@@ -848,7 +845,8 @@ public final class Talc implements TalcAllocator {
      */
     private long liveTag(String operation, long offset, long byteSize) {
         long tagOffset = offset + Tag.chunkSize(byteSize) - WORD;
-        if (Long.compareUnsigned(offset - blockLow, blockRoom) >= 0 || tagOffset > soleTagLimit
+        // The whole tag word inside the sole heap (with several heaps blockRoom is 0 and the first test fails).
+        if (Long.compareUnsigned(offset - blockLow, blockRoom) >= 0 || tagOffset > soleHeapAcme - WORD
                 || Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) > 0) {
             tagOffset = tagOffsetInSomeHeap(operation, offset, byteSize);
         }
@@ -1010,38 +1008,38 @@ public final class Talc implements TalcAllocator {
     long release(long base, long acme) {
         long below = word(base - WORD);
         int above = gapAt(acme);
+        int id; // the gap this chunk becomes part of
         long gapBase;
         long gapAcme;
         if (above != 0) {
             gapAcme = acme + gaps.size(above);
             setWord(acme - WORD, 0); // the tag is now inside a gap: a second free must not find it
             if (Tag.isAllocated(below)) { // the gap above grows down over this chunk: its id and top stay
+                id = above;
                 gapBase = base;
                 setWord(base, Tag.gapWord(above));
                 gaps.reshape(above, base, gapAcme - base);
-                checkVictim(above, gapAcme);
             } else { // the gap below swallows this chunk and the gap above
-                int lower = Tag.gapId(below);
-                gapBase = gaps.base(lower);
+                id = Tag.gapId(below);
+                gapBase = gaps.base(id);
                 setWord(gapAcme - WORD, below);
                 gaps.remove(above);
-                gaps.reshape(lower, gapBase, gapAcme - gapBase);
-                checkVictim(lower, gapAcme);
+                gaps.reshape(id, gapBase, gapAcme - gapBase);
             }
         } else if (Tag.isAllocated(below)) {
             gapBase = base;
             gapAcme = acme;
-            int id = gaps.nextId();
+            id = gaps.nextId();
             writeGapWords(base, acme - base, id); // the top word overwrites the tag
             gaps.add(id, base, acme - base);
         } else { // the gap below grows up over this chunk
-            int lower = Tag.gapId(below);
-            gapBase = gaps.base(lower);
+            id = Tag.gapId(below);
+            gapBase = gaps.base(id);
             gapAcme = acme;
             setWord(acme - WORD, below); // its top word overwrites the tag
-            gaps.reshape(lower, gapBase, acme - gapBase);
-            checkVictim(lower, gapAcme);
+            gaps.reshape(id, gapBase, acme - gapBase);
         }
+        checkVictim(id, gapAcme); // a merge may have grown the victim past its limit (a new gap is never it)
         chunkBytes -= acme - base;
         return gapAcme - gapBase;
     }

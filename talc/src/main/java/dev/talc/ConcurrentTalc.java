@@ -114,6 +114,8 @@ public final class ConcurrentTalc implements TalcAllocator {
      * memory moves), and a wrong offset still meets its shard's checks.
      */
     private volatile Routes routes;
+    /** Slabs of this allocator's closed arenas, parked per thread for its next arena (see {@link ParkedSlabs}). */
+    private final ParkedSlabs parkedSlabs = new ParkedSlabs();
 
     private ConcurrentTalc(MemorySegment memory, Talc[] talcs, boolean ownHandler) {
         this.memory = memory;
@@ -497,12 +499,38 @@ public final class ConcurrentTalc implements TalcAllocator {
         return TalcArena.open(this);
     }
 
+    /**
+     * An arena's slab of {@code size} bytes aligned to {@code alignment} (at most 16): the calling
+     * thread's parked slab if it has that size, else a new block; -1 if none fits.
+     */
+    long takeArenaSlab(long size, long alignment) {
+        long offset = alignment <= Tag.GRANULE ? parkedSlabs.take(size) : -1;
+        return offset >= 0 ? offset : tryAllocate(size, alignment);
+    }
+
+    /**
+     * Takes back the slab of a closing arena: parks it for the calling thread's next arena if its slot
+     * is free, else frees it (which rejects a slab freed through the raw API meanwhile).
+     */
+    void giveBackArenaSlab(long offset, long size) {
+        Shard shard = routes.ownerOf(offset);
+        if (shard == null || !parkedSlabs.park(offset, size, shard)) {
+            free(offset, size);
+        }
+    }
+
+    /** Whether no arena slab is parked (for tests). */
+    boolean hasNoParkedSlabs() {
+        return parkedSlabs.isEmpty();
+    }
+
     // =============================================================================================
     // Statistics and verification.
     // =============================================================================================
 
     /**
-     * The sum of the shards' counters, each read under its shard's lock (one shard at a time).
+     * The sum of the shards' counters, each read under its shard's lock (one shard at a time). Slabs
+     * parked by closed arenas count as free memory: they are freed first.
      *
      * @return the counters
      */
@@ -511,6 +539,7 @@ public final class ConcurrentTalc implements TalcAllocator {
         for (Shard shard : shards) {
             shard.lock();
             try {
+                parkedSlabs.giveBackAll(shard);
                 TalcStats stats = shard.talc.stats();
                 sum = sum == null ? stats : sum.plus(stats);
             } finally {
@@ -527,7 +556,7 @@ public final class ConcurrentTalc implements TalcAllocator {
      * @throws IllegalStateException naming the first broken invariant
      */
     public void verify() {
-        lockAll();
+        lockAllAndGiveBackParkedSlabs();
         try {
             for (Shard shard : shards) {
                 shard.talc.verify();
@@ -647,7 +676,7 @@ public final class ConcurrentTalc implements TalcAllocator {
                 shard.unlock();
             }
         }
-        lockAll();
+        lockAllAndGiveBackParkedSlabs();
         try {
             for (Shard shard : shards) {
                 long offset = shard.talc.tryAllocate(byteSize, byteAlignment);
@@ -729,6 +758,14 @@ public final class ConcurrentTalc implements TalcAllocator {
     private void lockAll() {
         for (Shard shard : shards) {
             shard.lock();
+        }
+    }
+
+    /** Locks every shard and frees the slabs parked in it: what every operation that sees all memory needs. */
+    private void lockAllAndGiveBackParkedSlabs() {
+        lockAll();
+        for (Shard shard : shards) {
+            parkedSlabs.giveBackAll(shard);
         }
     }
 

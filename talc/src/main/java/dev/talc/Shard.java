@@ -65,6 +65,11 @@ final class Shard extends ShardPadAfter {
         this.remembersFailures = remembersFailures;
     }
 
+    /** Whether the shard's talc fails at once when full (no {@link OomHandler} of its own to call). */
+    boolean failsAtOnce() {
+        return remembersFailures;
+    }
+
     /** Allocates in this shard (lock held), remembering the request if it fails. */
     long tryAllocate(long byteSize, long byteAlignment) {
         long offset = talc.tryAllocate(byteSize, byteAlignment);

@@ -252,12 +252,18 @@ final class TalcArena implements Arena {
 
     /** {@code allocator.free(offset, byteSize)}, called through {@link #freeHandle}. */
     private static void freeBlock(TalcAllocator allocator, long offset, long byteSize) {
-        allocator.free(offset, byteSize);
+        switch (allocator) {   // parked for the next arena (the thread's, for ConcurrentTalc), else freed
+            case Talc talc -> talc.giveBackArenaSlab(offset, byteSize);
+            case ConcurrentTalc concurrent -> concurrent.giveBackArenaSlab(offset, byteSize);
+        }
     }
 
     /** {@code allocator.tryAllocate(byteSize, byteAlignment)}, called through {@link #tryAllocateHandle}. */
     private static long tryAllocateBlock(TalcAllocator allocator, long byteSize, long byteAlignment) {
-        return allocator.tryAllocate(byteSize, byteAlignment);
+        return switch (allocator) {
+            case Talc talc -> talc.takeArenaSlab(byteSize, byteAlignment);
+            case ConcurrentTalc concurrent -> concurrent.takeArenaSlab(byteSize, byteAlignment);
+        };
     }
 
     /** The calling thread's slot in {@link #bigScopeHints}. */

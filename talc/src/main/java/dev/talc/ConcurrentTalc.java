@@ -63,7 +63,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>Per-thread caches in front of the shards: would save the CAS but strand memory in threads that
  *     may never allocate again; draining them from other threads needs the same synchronisation the
  *     locks provide, unless another thread can stop the owner from outside ({@code membarrier(2)}),
- *     which the Java memory model cannot express.</li>
+ *     which the Java memory model cannot express. The one thing kept per thread is a closed arena's
+ *     slab ({@link ParkedSlabs}): giving it back needs no atomic (the owner only publishes it), taking it
+ *     back still takes the shard's lock, and every operation that must see all memory (an allocation
+ *     about to fail, {@link #stats()}, {@link #verify()}) gives parked slabs back first.</li>
  * </ul>
  *
  * {@snippet :
@@ -551,7 +554,8 @@ public final class ConcurrentTalc implements TalcAllocator {
 
     /**
      * Checks every shard (see {@link Talc#verify()}) and that the shards' heaps are disjoint and match
-     * the routing of frees. Locks all shards for the duration, pausing allocating threads.
+     * the routing of frees. Locks all shards for the duration, pausing allocating threads. Slabs parked
+     * by closed arenas are freed first.
      *
      * @throws IllegalStateException naming the first broken invariant
      */

@@ -9,9 +9,9 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>Design note</h2>
  * An arena scope costs a thread-safe allocator two atomic instructions: one to take the slab, one to
- * give it back. On x86 each is a locked instruction, and in {@code ArenaScopeBenchmark} (one small
- * segment per scope) the two were 41% of a {@link ConcurrentTalc} scope's samples, about 11 ns of 27
- * (async-profiler, {@code event=cpu}; the command is in docs/ARENAS.md). The take needs its atomic
+ * give it back. On x86 each is a locked instruction, and with one small segment per scope the two were
+ * what a {@link ConcurrentTalc} scope cost beyond a {@link Talc} one (the profile is in docs/ARENAS.md).
+ * The take needs its atomic
  * (two threads may race for the same memory), the give-back does not: here it is a release store into
  * the closing thread's own slot, and the slab stays allocated in its shard, <i>parked</i>. The thread's
  * next arena, asking for a slab of the same size, takes it back under the shard's lock (one CAS: the

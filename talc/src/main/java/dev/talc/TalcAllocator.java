@@ -162,11 +162,15 @@ public sealed interface TalcAllocator extends SegmentAllocator permits Talc, Con
      *     another thread gets {@link WrongThreadException}. A second close, or an allocation after close,
      *     throws {@link IllegalStateException}. None of these change anything.</li>
      * </ul>
-     * The arena takes blocks of 16 KiB and more from this allocator (one when it opens) and hands out
-     * slices of them, so a scope whose segments fit in 16 KiB costs one allocation and one free of this
-     * allocator; while it is open, {@link #stats()} counts those blocks, not the segments. A request of
-     * half a block or more gets a block of its own; when no such block fits, each request gets its own, so
-     * the arena runs out of memory only when the request itself does not fit.
+     * The arena takes slabs from this allocator (1016 bytes when it opens, 16 KiB and more once the
+     * thread's scopes need more) and hands out slices of them, so a scope whose segments fit in its slab
+     * costs at most one allocation and one free; while it is open, {@link #stats()} counts the slabs, not
+     * the segments. A request of half a slab or more gets a block of its own; when no slab fits, each
+     * request gets its own, so the arena runs out of memory only when the request itself does not fit.
+     * When an arena closes with a single slab, the slab may be <i>parked</i> for the next arena (of the
+     * same thread, with {@link ConcurrentTalc}), which then takes it back without any allocator work. A
+     * parked slab is free memory: {@link #stats()}, {@link #verify()}, heap edits and any allocation that
+     * would otherwise fail give it back first, so no caller sees it as used and nothing is stranded.
      *
      * <p><b>Native access.</b> Giving a slice of native memory the arena's scope is a restricted method
      * ({@link MemorySegment#reinterpret(Arena, java.util.function.Consumer)}), so the module {@code dev.talc}

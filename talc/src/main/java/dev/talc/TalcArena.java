@@ -26,14 +26,21 @@ import java.util.Arrays;
  *     re-scoped segment does not keep the allocator's memory alive, so that memory must outlive the arena
  *     (each allocation checks that it is still alive).</li>
  * <li><b>Blocks: slabs and a bump pointer.</b> The arena takes a {@value #FIRST_SLAB}-byte slab when it
- *     opens: the largest block whose chunk (1024 bytes) the allocator's quick bins keep, so its
- *     allocate/free pair is a cache hit (about 5 ns with {@link Talc}, against about 18 ns for a 16 KiB
- *     slab, which goes through the split/merge path). It hands out aligned slices of it, bumping a cursor;
- *     a request that does not fit takes a new slab, 16 KiB after the first, then twice the last (up to
- *     64 KiB), or, if it is half that or more, a block of its own. A first slab nothing was carved from
- *     (the first request was larger) is given back, not kept. Once a slab does not fit in the allocator,
- *     the arena takes blocks of exactly the size asked for, so it fails with {@link OutOfMemoryError} only
- *     when the request itself does not fit (that error is the allocator's own).</li>
+ *     opens: the largest block whose chunk (1024 bytes) the allocator's quick bins keep, so that even
+ *     without a parked slab (below) its allocate/free pair is a cache hit. It hands out aligned slices of
+ *     it, bumping a cursor; a request that does not fit takes a new slab, 16 KiB after the first, then
+ *     twice the last (up to 64 KiB), or, if it is half that or more, a block of its own. A first slab
+ *     nothing was carved from (the first request was larger) is given back, not kept. Once a slab does not
+ *     fit in the allocator, the arena takes blocks of exactly the size asked for, so it fails with
+ *     {@link OutOfMemoryError} only when the request itself does not fit (that error is the allocator's
+ *     own).</li>
+ * <li><b>A parked slab.</b> A scope that ends with one slab and nothing else leaves the slab to the next
+ *     arena ({@link Talc#takeArenaSlab}; {@link ConcurrentTalc} keeps one per platform thread,
+ *     {@link ParkedSlabs}), and an arena that opens wanting a slab of that size takes it back: a steady
+ *     run of scopes costs no allocator work (a 16 KiB slab's pair takes the split/merge path), and with
+ *     {@link ConcurrentTalc} one lock round trip per scope instead of two. The parked slab is free memory:
+ *     the allocator gives it back before statistics, verification, heap edits and any allocation that
+ *     could otherwise fail, so no caller sees it as used.</li>
  * <li><b>The slab hint.</b> Per thread (64 slots hashed by thread id, 64 bytes apart, written only when
  *     they change): once a scope outgrew the first slab, the thread's next arena opens with 16 KiB; once a
  *     scope opened with 16 KiB used no more than {@value #FIRST_SLAB} bytes, back to the small slab. So a
@@ -54,78 +61,33 @@ import java.util.Arrays;
  *     moves, by a zero-length {@code reinterpret} before the slow path calls the allocator, and before any
  *     block is freed ({@link #close()} closes the session first, which also refuses while a downcall holds
  *     it). Close then frees every block even if one free throws.</li>
- * <li><b>Allocator calls out of line.</b> {@link #open} and {@link #close()} reach
- *     {@code tryAllocate}/{@code free} through non-constant {@link MethodHandle}s, which C2 never inlines.
- *     Escape analysis can remove this arena, its session and its segments from the heap only when the
- *     whole scope is inlined into one compiled method, and C2 refuses to inline a method already compiled
- *     to more than {@code InlineSmallCode} (2500 bytes): with {@code free} inlined, close() alone grew the
- *     benchmark's scope method by about 1.8 KB (4240 bytes in all), so it was never inlined and every
- *     scope cost 128 B of heap. Each handle call costs about 1 ns (against a plain non-inlined call,
- *     measured with {@code -XX:CompileCommand=dontinline}).</li>
+ * <li><b>Allocator calls out of line.</b> {@link #open} and {@link #close()} reach the allocator (to take
+ *     and give back a slab) through non-constant {@link MethodHandle}s, which C2 never inlines. Escape
+ *     analysis can remove this arena, its session and its segments from the heap only when the whole
+ *     scope is inlined into one compiled method, and C2 refuses to inline a method already compiled to
+ *     more than {@code InlineSmallCode} (2500 bytes): with the allocator's {@code free} inlined, close()
+ *     alone grew the benchmark's scope method past it, and every scope kept its arena on the heap.</li>
  * </ul>
  *
- * <h2>Costs per scope, and the alternatives measured</h2>
- * {@code ArenaScopeBenchmark} (one scope: open, allocate {@code count} segments of {@code size} bytes,
- * write a long into each, close), 3x1 s warm-up, 5x1 s, one fork per configuration, 2-core development
- * VM; ratios of time per scope to {@code Arena.ofConfined()}'s, and Java heap per scope
- * ({@code gc.alloc.rate.norm}); the whole run, with the command, is {@code results/jmh/arena-scope.txt}:
- * <pre>
- * count x size   Talc          ConcurrentTalc  Arena.ofConfined()
- *                time  heap    time  heap      ns    heap
- *  1 x 8       0.53x   0 B  0.85x   0 B   30.2 128 B
- *  1 x 64      0.59x   0 B  0.90x   0 B   32.1 128 B
- *  1 x 256     0.63x   0 B  0.91x   0 B   34.7 128 B
- *  1 x 1024    0.91x   0 B  0.98x   0 B   59.9 128 B
- *  2 x 8       0.32x   0 B  0.50x   0 B   54.7 176 B
- *  2 x 64      0.38x   0 B  0.54x   0 B   59.9 176 B
- *  2 x 256     0.44x   0 B  0.57x   0 B   65.6 176 B
- *  2 x 1024    0.66x 168 B  0.62x   0 B  118.1 176 B
- * 10 x 8       0.10x   0 B  0.13x   0 B  316.4 560 B
- * 10 x 64      0.18x   0 B  0.20x   0 B  334.2 560 B
- * 10 x 256     0.24x 168 B  0.25x 168 B  428.4 560 B
- * 10 x 1024    0.32x 168 B  0.32x 168 B  717.2 560 B
- * </pre>
- * Targets: at most 0.6x the JDK's time with one or two segments of up to 1 KiB, 0.5x with ten, and no
- * more heap. Talc's arena meets the time target with ten segments (0.10-0.32x), with two of up to 256
- * bytes (0.32-0.44x) and with one of 8 or 64 bytes (0.53x, 0.59x: narrowly); it misses with one of 256
- * bytes (0.63x), one of 1 KiB (0.91x: the 16 KiB slab's pair, about 18 ns, and the 1 KiB zeroing, about
- * 16 ns, are most of the JDK's whole scope) and two of 1 KiB (0.66x here, where the JIT did not inline
- * the scope; 0.55x in a shorter run where it did). ConcurrentTalc's arena (two lock round trips per
- * scope) meets it with ten and with two of up to 256 bytes (0.50-0.57x), not with one (0.85-0.98x) nor
- * two of 1 KiB (0.62x). The heap target is met everywhere: 0 B per scope when the JIT inlines the scope,
- * else 168 B (this arena 48, its session 80, the slab segment 40); the one way to miss it is a scope of
- * one segment the JIT does not inline (168 against the JDK's 128 B).
- *
- * <p>Tried and dropped (short runs of 3x1 s; ns per scope unless said):
+ * <h2>Costs, and the alternatives measured</h2>
+ * A scope costs the JDK session's open and close, two calls through the handles above, the take and
+ * give-back of the slab, and for each segment a slice, its zeroing and a cursor bump: no Java heap when
+ * the JIT inlines the scope. The figures against {@code Arena.ofConfined()} ({@code ArenaScopeBenchmark},
+ * modelled on the JDK's FFM allocation benchmark) and the measurements behind each choice are in
+ * docs/ARENAS.md, with their commands. Tried and dropped (one line each; the figures are there too):
  * <ul>
- * <li>The small first slab alone (16 KiB after it, no hint): 1x8 took 22 ns against 34 with a 16 KiB
- *     first slab, but 1x1024 74.9 ns (1.39x; the small slab's pair, the 16 KiB pair and the slow path in
- *     every scope, whose code then kept {@code allocate} from being inlined: 40 B per escaping segment).
- *     The hint brought it to 57.5.</li>
- * <li>The slab as one scoped segment without the out-of-line calls: the slab segment (40 B) stays on the
- *     heap with the arena, 168 B per scope, and 1x8 0.97x of the JDK's (22.1 before). Only
- *     {@code free} out of line: the compiled {@code newArena} (with {@code tryAllocate}'s take path
- *     inlined) reached 3 KB and was not inlined either, so only 8-byte scopes lost their heap cost.</li>
- * <li>Handles to the interface methods ({@code findVirtual}) instead of static helpers: 1x8 18.0 against
- *     17.3.</li>
- * <li>Long stores up to 256 bytes: 1x256 took 27.9 ns instead of 23.4 (32 checked stores); up to 64 they gain 1.5 ns at
- *     1x64.</li>
- * <li>A field for the second block instead of the array (a 56-byte object): not built; with the hint no
- *     scope of the benchmark takes a second block once warm, so there is nothing for it to save.</li>
- * <li>A larger {@code QuickBins.LIMIT} (a core change, measured in a scratch copy, not committed): 4096
- *     with a 4088-byte first slab made 1x1024 36.5 (0.67x, against 52 here) and 2x1024 53.9 (0.42x);
- *     the 1 KiB zeroing alone costs about 16 ns of it (the slicing floor's 1x1024: 21-25 ns).</li>
- * <li>On the old core (before quick bins), see git history of this note: one allocator block per
- *     segment (1.35-1.6x the JDK's time), records inside the allocator's memory (1.25-1.45x with one or
- *     two segments), slabs taken at the first allocation (10-15% slower), a 64-byte arena object (16 B
- *     more per scope), a 4 KiB first slab (a second slab in every 10x1 KiB scope).</li>
+ * <li>Freeing the slab at close and allocating one at open: two shard-lock CASes per scope with
+ *     {@link ConcurrentTalc}, and a split/merge pair per 16 KiB slab.</li>
+ * <li>A 16 KiB first slab, or the small first slab without the hint: slower at one small segment, or
+ *     three slab pairs and the slow path in every scope that needs a few KiB.</li>
+ * <li>Direct calls instead of the handles: the compiled scope outgrew {@code InlineSmallCode}, and the
+ *     arena, its session and its slab segment stayed on the heap (168 B per scope).</li>
+ * <li>Handles to the interface methods ({@code findVirtual}) instead of static helpers: no faster.</li>
+ * <li>Long stores up to 256 bytes for zeroing: slower than {@code fill} above 64.</li>
+ * <li>A field for the second block instead of the array: nothing to save once the hint settles.</li>
+ * <li>On the old core: one allocator block per segment, records inside the allocator's memory, slabs
+ *     taken at the first allocation, a 4 KiB first slab.</li>
  * </ul>
- * The benchmark's scope is a method of its own taking the arena as an argument, so the JIT's inlining of
- * that method decides the heap figure; in a method that holds its whole scope (try-with-resources)
- * (a scratch copy of the benchmark, not committed) the JDK's arena loses its session too (48 B per
- * segment, its free action) and gets faster, 24.6 ns at 1x8 and 41.5 at 1x1024; this arena then takes
- * 0.69x its time at 1x8, 0.78x at 1x64, 0.77x at 1x256, 1.31x at 1x1024, 0.36-0.50x with two segments of
- * up to 256 bytes and 0.81x with two of 1 KiB, with 0 B of heap throughout.
  *
  * @apiNote Confined: only the thread that created the arena may allocate from it or close it (as
  *          {@link Arena#ofConfined()}); its segments are accessible only from that thread. The allocator

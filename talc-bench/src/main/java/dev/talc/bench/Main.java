@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.talc.bench.alloc.Contenders;
+import dev.talc.bench.report.LeafShares;
 import dev.talc.bench.report.ProfileBreakdown;
 import dev.talc.bench.alloc.Contenders.Contender;
 import dev.talc.bench.trace.Trace;
@@ -78,6 +79,9 @@ public final class Main {
             profile-breakdown FILE...: where the time of each profile went (harness, allocator logic, segment access,
             copies), from async-profiler's collapsed stacks (--profile writes them; so does -agentpath:...=collapsed)
 
+            profile-leaves [--top N] FILE...: the frames each profile's samples ended in, with their shares (default
+            top 15), for JMH profiles (jmh ... -prof 'async:libPath=...;output=collapsed;dir=DIR')
+
             trace-stats [FILE...]: events by op, threads, peak live bytes, realloc share and chains, sizes, of the
             bundled traces (or of recorder files, raw or .xz)
 
@@ -108,6 +112,7 @@ public final class Main {
             case "quick", "full", "tiny", "traces" -> compare(args);
             case "trace-stats" -> traceStats(Arrays.copyOfRange(args, 1, args.length));
             case "profile-breakdown" -> profileBreakdown(Arrays.copyOfRange(args, 1, args.length));
+            case "profile-leaves" -> profileLeaves(Arrays.copyOfRange(args, 1, args.length));
             case "trace-footprint" -> { // internal: a footprint JVM of the trace replay
                 TraceReplay.printFootprint(args[1], args[2]);
                 System.exit(0);
@@ -195,6 +200,23 @@ public final class Main {
                     java.nio.file.Files.readAllLines(path, java.nio.charset.StandardCharsets.UTF_8)));
         }
         System.out.print(ProfileBreakdown.table(rows));
+    }
+
+    private static void profileLeaves(String[] args) throws Exception {
+        int top = 15;
+        int first = 0;
+        if (args.length >= 2 && args[0].equals("--top")) {
+            top = Integer.parseInt(args[1]);
+            first = 2;
+        }
+        if (args.length == first) {
+            exitWithUsage("profile-leaves needs at least one collapsed-stacks file");
+        }
+        for (String file : Arrays.copyOfRange(args, first, args.length)) {
+            Path path = Path.of(file);
+            System.out.printf("## %s%n%s%n", path, LeafShares.table(LeafShares.of(
+                    java.nio.file.Files.readAllLines(path, java.nio.charset.StandardCharsets.UTF_8)), top));
+        }
     }
 
     /** Prints the statistics of the bundled traces, or of the given trace files, as MANIFEST.md lists them. */

@@ -562,18 +562,33 @@ public final class ConcurrentTalc implements TalcAllocator {
     public void verify() {
         lockAllAndGiveBackParkedSlabs();
         try {
-            for (Shard shard : shards) {
-                shard.talc.verify();
-            }
-            Routes expected = Routes.of(shards, memory.byteSize());
-            Routes actual = routes;
-            if (!expected.equals(actual)) {
-                throw Errors.invariant("routes-match-heaps", "routes=" + actual + " heaps=" + expected);
-            }
-            actual.verify();
+            verifyLocked();
         } finally {
             unlockAll();
         }
+    }
+
+    /** {@link #verify()} without giving parked arena slabs back (live chunks to the invariants); for tests. */
+    void verifyKeepingParkedSlabs() {
+        lockAll();
+        try {
+            verifyLocked();
+        } finally {
+            unlockAll();
+        }
+    }
+
+    /** Checks every shard and the routes (all locks held). */
+    private void verifyLocked() {
+        for (Shard shard : shards) {
+            shard.talc.verify();
+        }
+        Routes expected = Routes.of(shards, memory.byteSize());
+        Routes actual = routes;
+        if (!expected.equals(actual)) {
+            throw Errors.invariant("routes-match-heaps", "routes=" + actual + " heaps=" + expected);
+        }
+        actual.verify();
     }
 
     // ---- observability (dev.talc.TalcMXBeanRegistration) ----

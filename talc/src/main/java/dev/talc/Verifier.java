@@ -243,7 +243,7 @@ final class Verifier {
     }
 
     private void checkCounters(long liveChunks, long chunkBytes, long gapCount, long gapBytes) {
-        TalcStats stats = talc.stats();
+        TalcStats stats = talc.counters();
         if (liveChunks != stats.allocationCount() || chunkBytes != talc.chunkBytes()) {
             throw fail("live-counters", "chunks=" + liveChunks + " allocationCount=" + stats.allocationCount()
                     + " chunkBytes=" + chunkBytes + " counted=" + talc.chunkBytes());
@@ -263,7 +263,7 @@ final class Verifier {
 
     private void checkRegistry(long liveChunks) {
         BlockRegistry registry = talc.registry();
-        TalcStats stats = talc.stats();
+        TalcStats stats = talc.counters();
         if (registry.count() != liveChunks || registry.totalBytes() != stats.allocatedBytes()) {
             throw fail("registry-counters", "registered=" + registry.count() + " chunks=" + liveChunks
                     + " registeredBytes=" + registry.totalBytes() + " allocatedBytes=" + stats.allocatedBytes());

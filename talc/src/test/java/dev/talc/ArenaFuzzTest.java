@@ -105,6 +105,7 @@ class ArenaFuzzTest {
         long failed;
         long arenasOpened;
         private int patterns;
+        private int checks;
 
         Run(TalcAllocator allocator, Choices in) {
             this.allocator = allocator;
@@ -320,9 +321,19 @@ class ArenaFuzzTest {
             }
         }
 
-        /** verify(), and the contents of a few live pieces. */
+        /**
+         * verify(), and the contents of a few live pieces. Every other step without giving a parked slab back
+         * (verify() would free it), so that the next arena can take it.
+         */
         void check() {
-            allocator.verify();
+            if (++checks % 2 == 0) {
+                allocator.verify();
+            } else {
+                switch (allocator) {
+                    case Talc talc -> talc.verifyKeepingParkedSlab();
+                    case ConcurrentTalc concurrent -> concurrent.verifyKeepingParkedSlabs();
+                }
+            }
             for (int i = 0; i < 3 && !blocks.isEmpty(); i++) {
                 blocks.get(in.nextInt(blocks.size())).check();
             }

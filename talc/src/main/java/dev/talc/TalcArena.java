@@ -42,11 +42,13 @@ import java.util.Arrays;
  *     the allocator gives it back before statistics, verification, heap edits and any allocation that
  *     could otherwise fail, so no caller sees it as used.</li>
  * <li><b>The slab hint.</b> Per thread (64 slots hashed by thread id, 64 bytes apart, written only when
- *     they change): once a scope outgrew the first slab, the thread's next arena opens with 16 KiB; once a
- *     scope opened with 16 KiB used no more than {@value #FIRST_SLAB} bytes, back to the small slab. So a
- *     thread whose scopes need a few KiB pays one 16 KiB pair per scope, not a small one, a large one and
- *     the slow path. Threads sharing a slot can only cost each other a slab of the other size. If 16 KiB
- *     does not fit at open, the arena opens with the small slab.</li>
+ *     they change): once a scope outgrew its slab into a larger one (16, 32 or 64 KiB), the thread's next
+ *     arena opens with that larger slab; once a scope's segments would have fitted a smaller slab, the next
+ *     opens with the smallest that holds them (the first slab if they fit in {@value #FIRST_SLAB} bytes).
+ *     So a thread whose scopes need a few KiB, or tens of KiB, settles on one slab per scope, which the
+ *     parked slab then makes free of allocator work, instead of a small one, larger ones, the record array
+ *     and the slow path in every scope. Threads sharing a slot can only cost each other a slab of another
+ *     size. If the hinted slab does not fit at open, the arena opens with the small slab.</li>
  * <li><b>The record.</b> Every block but the current slab goes into a {@code long[]} of (offset, size)
  *     pairs, made on the first such block and doubled when full. No Java object per segment beyond the
  *     segment itself; with the hint, a thread's steady scopes of up to 16 KiB never make the array.</li>
@@ -109,16 +111,17 @@ final class TalcArena implements Arena {
     private static final long SMALL_ZERO_LIMIT = 64;
     /** Requests aligned to more than this skip the bump path (keeps its arithmetic far from overflow). */
     private static final long MAX_BUMP_ALIGNMENT = 4096;
-    /** Threads are hashed onto this many {@link #bigScopeHints} slots. */
+    /** Threads are hashed onto this many {@link #slabHints} slots. */
     private static final int HINT_SLOTS = 64;
     /** Ints between two slots: 64 bytes, so that threads writing their slots do not share a cache line. */
     private static final int HINT_SPACING = 16;
     /**
-     * Per thread (hashed by id), 1 if its last scope outgrew the first slab: its next arena then opens
-     * with a {@link #SECOND_SLAB} instead. Written only when it changes; a race between threads sharing a
-     * slot only costs one of them a slab of the other size.
+     * Per thread (hashed by id), the slab its next arena opens with: 0 for the {@link #FIRST_SLAB}, else
+     * the size of the last slab a scope of the thread outgrew its slab into (up to {@link #MAX_SLAB}), until
+     * a scope's segments fit a smaller one. Written only when it changes; a race between threads sharing
+     * a slot only costs one of them a slab of another size.
      */
-    private static final int[] bigScopeHints = new int[HINT_SLOTS * HINT_SPACING];
+    private static final int[] slabHints = new int[HINT_SLOTS * HINT_SPACING];
     /**
      * {@link #freeBlock} and {@link #tryAllocateBlock}, the allocator calls of {@link #close()} and
      * {@link #open}, through handles the JIT cannot see through (non-final fields, so not constants): it
@@ -189,7 +192,8 @@ final class TalcArena implements Arena {
             checkNativeAccess();
         }
         TalcArena arena = new TalcArena(allocator);
-        int size = bigScopeHints[hintSlot()] == 0 ? FIRST_SLAB : SECOND_SLAB;
+        int hinted = slabHints[hintSlot()];
+        int size = hinted == 0 ? FIRST_SLAB : hinted;
         long slab;
         try {
             slab = (long) tryAllocateHandle.invokeExact(allocator, (long) size, SLAB_ALIGNMENT);
@@ -228,7 +232,7 @@ final class TalcArena implements Arena {
         };
     }
 
-    /** The calling thread's slot in {@link #bigScopeHints}. */
+    /** The calling thread's slot in {@link #slabHints}. */
     private static int hintSlot() {
         return ((int) Thread.currentThread().threadId() & (HINT_SLOTS - 1)) * HINT_SPACING;
     }
@@ -334,11 +338,9 @@ final class TalcArena implements Arena {
             }
             long offset = allocator.tryAllocate(size, Math.max(byteAlignment, SLAB_ALIGNMENT));
             if (offset >= 0) {
-                if (current == FIRST_SLAB) {
-                    int hint = hintSlot();
-                    if (bigScopeHints[hint] == 0) {
-                        bigScopeHints[hint] = 1;   // this thread's next arenas open with a larger slab
-                    }
+                int hint = hintSlot();
+                if (slabHints[hint] < size) {
+                    slabHints[hint] = size;   // this thread's next arenas open with this larger slab
                 }
                 long old = slab.address() - memory.address();
                 if (untouched) {
@@ -420,11 +422,8 @@ final class TalcArena implements Arena {
             // the common scope, one slab and nothing else: kept apart so that the JIT compiles this path alone
             slabSize = 0;
             long offset = slab.address() - allocator.memory().address();
-            if (size == SECOND_SLAB && cursor <= FIRST_SLAB) {
-                int hint = hintSlot();
-                if (bigScopeHints[hint] != 0) {
-                    bigScopeHints[hint] = 0;   // this scope would have fitted the first slab
-                }
+            if (size != FIRST_SLAB) {
+                shrinkHint(size);
             }
             slab = MemorySegment.NULL;
             cursor = 0;
@@ -437,6 +436,20 @@ final class TalcArena implements Arena {
             }
         } else {
             freeBlocks();
+        }
+    }
+
+    /**
+     * After a scope that held one slab of {@code size} bytes (larger than the first): if its segments
+     * would have fitted a smaller slab, the thread's next arenas open with the smallest that holds them.
+     */
+    private void shrinkHint(int size) {
+        long used = cursor;
+        int fits = used <= FIRST_SLAB ? 0 : used <= SECOND_SLAB ? SECOND_SLAB : used <= 2 * SECOND_SLAB ? 2 * SECOND_SLAB
+                : MAX_SLAB;
+        int hint = hintSlot();
+        if (fits < size && slabHints[hint] != fits) {
+            slabHints[hint] = fits;
         }
     }
 

@@ -89,6 +89,30 @@ class ParkedSlabsTest {
     }
 
     @Test
+    void shouldSettleOnOneParkedSlabForScopesOfTensOfKiB() {
+        Talc talc = Talc.over(memory);
+        TalcStats before = talc.stats();
+        long[] first = new long[4];
+        for (int round = 0; round < first.length; round++) {
+            try (Arena arena = talc.newArena()) {
+                for (int i = 0; i < 10; i++) {
+                    MemorySegment segment = arena.allocate(4096);
+                    if (i == 0) {
+                        first[round] = segment.address();
+                    }
+                }
+                if (round >= 2) {
+                    assertTrue(arena.toString().contains("blocks=1"), "one slab holds the scope: " + arena);
+                }
+            }
+        }
+        // 16 KiB, then 32 KiB, then 64 KiB (the hint grows with each outgrown slab), which stays
+        assertEquals(first[2], first[3], "the scope's one slab is parked and taken again");
+        ArenaContractTest.assertSameLiveCounters(before, talc.stats());
+        talc.verify();
+    }
+
+    @Test
     void shouldGiveTheParkedSlabBackBeforeAnAllocationFails() {
         Talc talc = Talc.over(memory);
         long largest = largestBlock(talc);

@@ -64,7 +64,7 @@ import java.util.Arrays;
  *     block is freed ({@link #close()} closes the session first, which also refuses while a downcall holds
  *     it). Close then frees every block even if one free throws.</li>
  * <li><b>Allocator calls out of line.</b> {@link #open} and {@link #close()} reach the allocator (to take
- *     and give back a slab) through non-constant {@link MethodHandle}s, which C2 never inlines. Escape
+ *     and give back a slab, and the hint's update at close) through non-constant {@link MethodHandle}s, which C2 never inlines. Escape
  *     analysis can remove this arena, its session and its segments from the heap only when the whole
  *     scope is inlined into one compiled method, and C2 refuses to inline a method already compiled to
  *     more than {@code InlineSmallCode} (2500 bytes): with the allocator's {@code free} inlined, close()
@@ -138,7 +138,7 @@ final class TalcArena implements Arena {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             freeHandle = lookup.findStatic(TalcArena.class, "freeBlock",
-                    MethodType.methodType(void.class, TalcAllocator.class, long.class, long.class));
+                    MethodType.methodType(void.class, TalcAllocator.class, long.class, long.class, long.class));
             tryAllocateHandle = lookup.findStatic(TalcArena.class, "tryAllocateBlock",
                     MethodType.methodType(long.class, TalcAllocator.class, long.class, long.class));
         } catch (ReflectiveOperationException e) {
@@ -193,7 +193,11 @@ final class TalcArena implements Arena {
         }
         TalcArena arena = new TalcArena(allocator);
         int hinted = slabHints[hintSlot()];
-        int size = hinted == 0 ? FIRST_SLAB : hinted;
+        // one branch per slab size, not the hint itself: the JIT then compiles the one a thread's scopes take
+        // with its size as a constant (with the size as a variable it no longer removed the arena, its session
+        // and the slab segment from the heap: 168 B per scope)
+        int size = hinted == 0 ? FIRST_SLAB : hinted == SECOND_SLAB ? SECOND_SLAB
+                : hinted == 2 * SECOND_SLAB ? 2 * SECOND_SLAB : MAX_SLAB;
         long slab;
         try {
             slab = (long) tryAllocateHandle.invokeExact(allocator, (long) size, SLAB_ALIGNMENT);
@@ -216,8 +220,15 @@ final class TalcArena implements Arena {
         return arena;
     }
 
-    /** {@code allocator.free(offset, byteSize)}, called through {@link #freeHandle}. */
-    private static void freeBlock(TalcAllocator allocator, long offset, long byteSize) {
+    /**
+     * Gives back the slab {@code (offset, byteSize)} of a scope that used {@code used} bytes of it, after
+     * shrinking the thread's slab hint if they fit a smaller slab; called through {@link #freeHandle}, so
+     * that none of this is compiled into {@link #close()}.
+     */
+    private static void freeBlock(TalcAllocator allocator, long offset, long byteSize, long used) {
+        if (byteSize != FIRST_SLAB) {
+            shrinkHint(byteSize, used);
+        }
         switch (allocator) {   // parked for the next arena (the thread's, for ConcurrentTalc), else freed
             case Talc talc -> talc.giveBackArenaSlab(offset, byteSize);
             case ConcurrentTalc concurrent -> concurrent.giveBackArenaSlab(offset, byteSize);
@@ -422,13 +433,11 @@ final class TalcArena implements Arena {
             // the common scope, one slab and nothing else: kept apart so that the JIT compiles this path alone
             slabSize = 0;
             long offset = slab.address() - allocator.memory().address();
-            if (size != FIRST_SLAB) {
-                shrinkHint(size);
-            }
+            long used = cursor;
             slab = MemorySegment.NULL;
             cursor = 0;
             try {
-                freeHandle.invokeExact(allocator, offset, (long) size);
+                freeHandle.invokeExact(allocator, offset, (long) size, used);
             } catch (RuntimeException | Error e) {
                 throw refused(e, 1, 1);
             } catch (Throwable e) {
@@ -440,11 +449,10 @@ final class TalcArena implements Arena {
     }
 
     /**
-     * After a scope that held one slab of {@code size} bytes (larger than the first): if its segments
+     * After a scope that held one slab of {@code size} bytes of which it used {@code used}: if its segments
      * would have fitted a smaller slab, the thread's next arenas open with the smallest that holds them.
      */
-    private void shrinkHint(int size) {
-        long used = cursor;
+    private static void shrinkHint(long size, long used) {
         int fits = used <= FIRST_SLAB ? 0 : used <= SECOND_SLAB ? SECOND_SLAB : used <= 2 * SECOND_SLAB ? 2 * SECOND_SLAB
                 : MAX_SLAB;
         int hint = hintSlot();

@@ -109,6 +109,17 @@ final class TalcArena implements Arena {
     private static final long SLAB_ALIGNMENT = 16;
     /** Segments of 8 to this many bytes are zeroed with long stores rather than {@code fill}. */
     private static final long SMALL_ZERO_LIMIT = 64;
+    /**
+     * Larger segments up to this many bytes are zeroed by one copy from {@link #ZEROS} (the JDK's copy
+     * stubs), where {@code fill} goes through {@code Unsafe.setMemory} and took twice as long at 1 and
+     * 4 KiB (docs/ARENAS.md); larger ones with {@code fill}, except blocks of their own (see
+     * {@link #zeroByCopies}). A loop of copies here kept C2 from removing the scope's objects.
+     */
+    private static final long ZEROS_BYTES = 4096;
+    /** Read-only zeros, the source of those copies; allocated zeroed and never written. */
+    private static final MemorySegment ZEROS = Arena.global().allocate(ZEROS_BYTES, 64).asReadOnly();
+    /** Blocks of their own (off the hot path) up to this many bytes are zeroed by copies from {@link #ZEROS}. */
+    private static final long COPY_ZERO_LIMIT = MAX_SLAB;
     /** Requests aligned to more than this skip the bump path (keeps its arithmetic far from overflow). */
     private static final long MAX_BUMP_ALIGNMENT = 4096;
     /** Threads are hashed onto this many {@link #slabHints} slots. */
@@ -323,9 +334,21 @@ final class TalcArena implements Arena {
                 segment.set(ValueLayout.JAVA_LONG_UNALIGNED, i, 0L);
             }
             segment.set(ValueLayout.JAVA_LONG_UNALIGNED, size - Long.BYTES, 0L);
+        } else if (zero && size <= ZEROS_BYTES) {
+            MemorySegment.copy(ZEROS, 0, segment, 0, size);   // checks the session before writing, as fill does
         } else {
             // fill checks the session before writing; an empty fill checks only
             (zero ? segment : segment.asSlice(0, 0)).fill((byte) 0);
+        }
+    }
+
+    /**
+     * Zeroes {@code size} bytes (more than 0) of {@code segment} by copies from {@link #ZEROS}; each copy
+     * checks the segment's session before it writes, as {@code fill} does.
+     */
+    private static void zeroByCopies(MemorySegment segment, long size) {
+        for (long done = 0; done < size; done += ZEROS.byteSize()) {
+            MemorySegment.copy(ZEROS, 0, segment, done, Math.min(ZEROS.byteSize(), size - done));
         }
     }
 
@@ -389,8 +412,10 @@ final class TalcArena implements Arena {
     private MemorySegment segmentAt(MemorySegment memory, long offset, long byteSize, boolean zero) {
         MemorySegment block = memory.asSlice(offset, byteSize);
         MemorySegment segment = block.reinterpret(session, null);
-        if (zero) {
-            block.fill((byte) 0);   // through the memory's own segment: checks that it is alive and accessible
+        if (zero && byteSize > 0 && byteSize <= COPY_ZERO_LIMIT) {
+            zeroByCopies(block, byteSize);   // through the memory's own segment: checks that it is alive and accessible
+        } else if (zero) {
+            block.fill((byte) 0);
         } else if (!memory.scope().isAlive()) {
             throw memoryClosed(memory);
         }

@@ -53,7 +53,9 @@ import java.util.Arrays;
  *     pairs, made on the first such block and doubled when full. No Java object per segment beyond the
  *     segment itself; with the hint, a thread's steady scopes of up to 16 KiB never make the array.</li>
  * <li><b>Zeroing.</b> Every segment is zeroed, as the JDK's arenas do: 8 to {@value #SMALL_ZERO_LIMIT} bytes
- *     with long stores, others with {@code fill} (which calls a native stub from 32 bytes). The
+ *     with long stores, up to {@value #ZEROS_BYTES} by one copy from a read-only segment of zeros (the
+ *     JDK's copy stubs, much faster here than {@code fill}'s {@code Unsafe.setMemory}), others with
+ *     {@code fill}. The
  *     {@code allocateFrom} helpers run the JDK's default implementations on a view of this arena that does
  *     not zero: each makes one allocation and overwrites all of it at once (its {@code @implSpec}), which
  *     is where the JDK's own arenas skip zeroing too ({@code SegmentAllocator}'s private

@@ -86,12 +86,7 @@ final class ParkedSlabs {
         }
         Shard shard = slot.parkedShard;
         if (slot.parkedSize != size) {
-            shard.lock();
-            try {
-                giveBack(slot, shard);
-            } finally {
-                shard.unlock();
-            }
+            giveBackLocking(slot);
             return -1;
         }
         if (!shard.tryLockNow()) {
@@ -163,6 +158,20 @@ final class ParkedSlabs {
         }
     }
 
+    /** Gives back the slab parked in {@code slot}, if any, under its shard's lock. */
+    private static void giveBackLocking(Slot slot) {
+        if ((long) PARKED_SIZE.getAcquire(slot) == 0) {
+            return;
+        }
+        Shard shard = slot.parkedShard;
+        shard.lock();
+        try {
+            giveBack(slot, shard);
+        } finally {
+            shard.unlock();
+        }
+    }
+
     /** The calling thread's slot, or null if it has none. */
     private Slot ownSlot() {
         long id = Thread.currentThread().threadId();
@@ -172,26 +181,31 @@ final class ParkedSlabs {
 
     /**
      * Claims the calling thread's slot if it is empty or its owner has ended (giving that owner's slab
-     * back first); null for a virtual thread or a slot another live thread holds.
+     * back first); null for a virtual thread or a slot another live thread holds. Those two answers come
+     * without taking this object's monitor, so that threads without a slot do not meet on it at every
+     * close.
      */
-    private synchronized Slot claimSlot() {
+    private Slot claimSlot() {
         Thread thread = Thread.currentThread();
         if (thread.isVirtual()) {
             return null;
         }
         int index = (int) thread.threadId() & (SLOTS - 1);
+        Slot old = (Slot) SLOT.getAcquire(slots, index);
+        if (old != null && old.owner.isAlive()) {
+            return null;
+        }
+        return claimSlot(thread, index);
+    }
+
+    /** {@link #claimSlot()} under this object's monitor, checking again. */
+    private synchronized Slot claimSlot(Thread thread, int index) {
         Slot old = slots[index];
         if (old != null && old.owner.isAlive()) {
             return null;
         }
-        if (old != null && (long) PARKED_SIZE.getAcquire(old) != 0) {
-            Shard shard = old.parkedShard;
-            shard.lock();
-            try {
-                giveBack(old, shard);
-            } finally {
-                shard.unlock();
-            }
+        if (old != null) {
+            giveBackLocking(old);
         }
         Slot slot = new Slot(thread);
         SLOT.setRelease(slots, index, slot);

@@ -862,10 +862,6 @@ public final class Talc implements TalcAllocator {
     // =============================================================================================
 
     /**
-     * The tag of the live block {@code (offset, byteSize)}, which sits at
-     * {@code offset + chunkSize(byteSize) - 8}, or throws. Changes nothing.
-     */
-    /**
      * Whether {@code (offset, byteSize)} is a live block of the sole heap by its tag, in unchecked mode
      * (no registry): a read of one word that never throws, for {@link ParkedSlabs}, which may call it
      * without this allocator's lock for a block the calling thread owns (so no other thread writes its tag
@@ -873,16 +869,25 @@ public final class Talc implements TalcAllocator {
      */
     boolean holdsUncheckedLiveBlock(long offset, long byteSize) {
         long tagOffset = offset + Tag.chunkSize(byteSize) - WORD;
-        return registry == null && Long.compareUnsigned(offset - blockLow, blockRoom) < 0
-                && tagOffset <= soleHeapAcme - WORD && Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) <= 0
-                && word(tagOffset) == (offset | ALLOCATED);
+        return registry == null && tagInSoleHeap(offset, tagOffset, byteSize) && word(tagOffset) == (offset | ALLOCATED);
     }
 
+    /**
+     * Whether the block {@code (offset, byteSize)} and its whole tag word at {@code tagOffset} lie in the
+     * sole heap (with several heaps {@code blockRoom} is 0 and the first test fails).
+     */
+    private boolean tagInSoleHeap(long offset, long tagOffset, long byteSize) {
+        return Long.compareUnsigned(offset - blockLow, blockRoom) < 0 && tagOffset <= soleHeapAcme - WORD
+                && Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) <= 0;
+    }
+
+    /**
+     * The tag of the live block {@code (offset, byteSize)}, which sits at
+     * {@code offset + chunkSize(byteSize) - 8}, or throws. Changes nothing.
+     */
     private long liveTag(String operation, long offset, long byteSize) {
         long tagOffset = offset + Tag.chunkSize(byteSize) - WORD;
-        // The whole tag word inside the sole heap (with several heaps blockRoom is 0 and the first test fails).
-        if (Long.compareUnsigned(offset - blockLow, blockRoom) >= 0 || tagOffset > soleHeapAcme - WORD
-                || Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) > 0) {
+        if (!tagInSoleHeap(offset, tagOffset, byteSize)) {
             tagOffset = tagOffsetInSomeHeap(operation, offset, byteSize);
         }
         long tag = word(tagOffset);

@@ -349,8 +349,8 @@ final class TalcArena implements Arena {
      * checks the segment's session before it writes, as {@code fill} does.
      */
     private static void zeroByCopies(MemorySegment segment, long size) {
-        for (long done = 0; done < size; done += ZEROS.byteSize()) {
-            MemorySegment.copy(ZEROS, 0, segment, done, Math.min(ZEROS.byteSize(), size - done));
+        for (long done = 0; done < size; done += ZEROS_BYTES) {
+            MemorySegment.copy(ZEROS, 0, segment, done, Math.min(ZEROS_BYTES, size - done));
         }
     }
 

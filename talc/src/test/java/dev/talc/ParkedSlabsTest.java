@@ -1,5 +1,6 @@
 package dev.talc;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -30,7 +31,7 @@ class ParkedSlabsTest {
     private final Arena memoryArena = Arena.ofShared();
     private final MemorySegment memory = memoryArena.allocate(MEMORY_BYTES, 4096);
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void closeMemory() {
         memoryArena.close();
     }

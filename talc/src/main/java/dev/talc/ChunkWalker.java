@@ -39,11 +39,11 @@ final class ChunkWalker {
 
     /** Visits every chunk of heap number {@code heap} (in {@link Heaps} order), from the acme down. */
     static void walk(Talc talc, int heap, Visitor visitor) {
-        Heaps heaps = talc.heapList();
+        Heaps heaps = talc.chunks().heaps;
         long heapBase = heaps.base(heap);
         long at = heaps.acme(heap);
         while (at > heapBase + SENTINEL) {
-            long top = talc.word(at - WORD);
+            long top = talc.chunks().word(at - WORD);
             long base;
             int kind;
             if (Tag.isAllocated(top)) {
@@ -51,10 +51,10 @@ final class ChunkWalker {
                 kind = (top & Tag.CACHED) != 0 ? CACHED : ALLOCATED;
             } else {
                 int id = Tag.gapId(top);
-                if (!Tag.isGapWord(top) || id < 1 || id > talc.gaps().usedIds() || talc.gaps().base(id) + talc.gaps().size(id) != at) {
+                if (!Tag.isGapWord(top) || id < 1 || id > talc.chunks().gaps.usedIds() || talc.chunks().gaps.base(id) + talc.chunks().gaps.size(id) != at) {
                     throw broken(at, top, heaps.span(heap));
                 }
-                base = talc.gaps().base(id);
+                base = talc.chunks().gaps.base(id);
                 kind = GAP;
             }
             if (base < heapBase + SENTINEL || at - base < MIN_GAP) {
@@ -64,7 +64,7 @@ final class ChunkWalker {
             at = base;
         }
         if (at != heapBase + SENTINEL) {
-            throw broken(at, talc.word(heapBase + WORD), heaps.span(heap));
+            throw broken(at, talc.chunks().word(heapBase + WORD), heaps.span(heap));
         }
     }
 

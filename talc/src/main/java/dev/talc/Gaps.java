@@ -36,7 +36,7 @@ import java.util.Arrays;
  * The victim is still a gap in every other way (its words, its record, the neighbours that merge with it);
  * only the bins do not see it, so large requests and the search before failing put it back first. Which gap
  * may be the victim is the allocator's rule (at most 16 KiB, never a heap's top gap: see
- * {@code Talc.mayBeVictim}).
+ * {@code Chunks.mayBeVictim}).
  *
  * <p>Time complexity: O(1) for every operation but {@link #largest} (one bin). Java memory: 32 bytes
  * per gap at the most gaps there ever were, in one array that doubles when full.

@@ -25,13 +25,15 @@ import static dev.talc.Tag.WORD;
  */
 final class HeapEditor {
     private final Talc talc;
+    private final Chunks chunks;
     private final Heaps heaps;
     private final Gaps gaps;
 
     HeapEditor(Talc talc) {
         this.talc = talc;
-        this.heaps = talc.heapList();
-        this.gaps = talc.gaps();
+        this.chunks = talc.chunks();
+        this.heaps = chunks.heaps;
+        this.gaps = chunks.gaps;
     }
 
     Span claim(Span span) {
@@ -46,8 +48,8 @@ final class HeapEditor {
             throw Errors.badSpan("claim", "overlaps-heap", span, "heap=" + heaps.span(other));
         }
         int id = gaps.nextId();
-        talc.setWord(heap.base() + WORD, heap.base() | ALLOCATED);
-        talc.writeGapWords(heap.base() + SENTINEL, heap.size() - SENTINEL, id);
+        chunks.setWord(heap.base() + WORD, heap.base() | ALLOCATED);
+        chunks.writeGapWords(heap.base() + SENTINEL, heap.size() - SENTINEL, id);
         gaps.add(id, heap.base() + SENTINEL, heap.size() - SENTINEL);
         heaps.add(heap.base(), heap.acme());
         talc.heapsChanged();
@@ -75,25 +77,25 @@ final class HeapEditor {
         // Memory first (every word read and written), then the records: a fault leaves the records as they were.
         boolean up = newAcme > acme;
         boolean down = newBase < base;
-        long top = up ? talc.word(acme - WORD) : 0;
+        long top = up ? chunks.word(acme - WORD) : 0;
         boolean newTopGap = up && Tag.isAllocated(top);
         int topId = !up ? 0 : newTopGap ? gaps.nextId() : Tag.gapId(top);
-        int gapAtBottom = down ? talc.gapAt(base + SENTINEL) : 0;
+        int gapAtBottom = down ? chunks.gapAt(base + SENTINEL) : 0;
         boolean bottomGap = gapAtBottom != 0;
         int bottomId = !down ? 0 : bottomGap ? gapAtBottom : newTopGap ? gaps.nextIdAfterNext() : gaps.nextId();
         if (newTopGap) {
-            talc.writeGapWords(acme, newAcme - acme, topId);
+            chunks.writeGapWords(acme, newAcme - acme, topId);
         } else if (up) {
-            talc.setWord(newAcme - WORD, top); // the top gap's word at its new top
+            chunks.setWord(newAcme - WORD, top); // the top gap's word at its new top
         }
         if (down) {
-            talc.setWord(base + WORD, 0); // the old sentinel is now inside a gap
+            chunks.setWord(base + WORD, 0); // the old sentinel is now inside a gap
             if (bottomGap) {
-                talc.setWord(newBase + SENTINEL, Tag.gapWord(bottomId));
+                chunks.setWord(newBase + SENTINEL, Tag.gapWord(bottomId));
             } else {
-                talc.writeGapWords(newBase + SENTINEL, base - newBase, bottomId); // over the old sentinel too
+                chunks.writeGapWords(newBase + SENTINEL, base - newBase, bottomId); // over the old sentinel too
             }
-            talc.setWord(newBase + WORD, newBase | ALLOCATED);
+            chunks.setWord(newBase + WORD, newBase | ALLOCATED);
         }
         gaps.relistVictim(); // the bottom gap may be the victim, and a victim may not grow past its limit
         if (newTopGap) {
@@ -133,7 +135,7 @@ final class HeapEditor {
         // The gaps at the ends keep their ids; only their moved end's word is written.
         if (lo >= acme) {
             // No live block: one gap [base + 16, acme).
-            int id = Tag.gapId(talc.word(base + SENTINEL));
+            int id = Tag.gapId(chunks.word(base + SENTINEL));
             if (target.isEmpty()) {
                 gaps.remove(id);
                 heaps.remove(index);
@@ -145,24 +147,24 @@ final class HeapEditor {
             newBase = target.base();
             newAcme = Math.max(target.acme(), Math.min(acme, newBase + MIN_HEAP));
             newBase = Math.min(newBase, newAcme - MIN_HEAP);
-            talc.setWord(newBase + WORD, newBase | ALLOCATED);
-            talc.writeGapWords(newBase + SENTINEL, newAcme - newBase - SENTINEL, id);
+            chunks.setWord(newBase + WORD, newBase | ALLOCATED);
+            chunks.writeGapWords(newBase + SENTINEL, newAcme - newBase - SENTINEL, id);
             gaps.reshape(id, newBase + SENTINEL, newAcme - newBase - SENTINEL);
         } else {
             newBase = target.isEmpty() ? lo - SENTINEL : Math.min(target.base(), lo - SENTINEL);
             newAcme = target.isEmpty() ? hi : Math.max(target.acme(), hi);
-            int bottom = newBase != base ? Tag.gapId(talc.word(base + SENTINEL)) : 0;
-            int top = newAcme != acme ? Tag.gapId(talc.word(acme - WORD)) : 0;
+            int bottom = newBase != base ? Tag.gapId(chunks.word(base + SENTINEL)) : 0;
+            int top = newAcme != acme ? Tag.gapId(chunks.word(acme - WORD)) : 0;
             boolean gapBelow = lo > newBase + SENTINEL;
             boolean gapAbove = newAcme > hi;
             if (bottom != 0) {
-                talc.setWord(newBase + WORD, newBase | ALLOCATED);
+                chunks.setWord(newBase + WORD, newBase | ALLOCATED);
                 if (gapBelow) {
-                    talc.setWord(newBase + SENTINEL, Tag.gapWord(bottom));
+                    chunks.setWord(newBase + SENTINEL, Tag.gapWord(bottom));
                 }
             }
             if (top != 0 && gapAbove) {
-                talc.setWord(newAcme - WORD, Tag.gapWord(top));
+                chunks.setWord(newAcme - WORD, Tag.gapWord(top));
             }
             if (bottom != 0) {
                 if (gapBelow) {
@@ -196,13 +198,13 @@ final class HeapEditor {
 
     /** The base of the lowest chunk of the heap at {@code base} that is not a gap (its acme if none). */
     private long lowestLive(long base) {
-        int id = talc.gapAt(base + SENTINEL);
+        int id = chunks.gapAt(base + SENTINEL);
         return id == 0 ? base + SENTINEL : gaps.base(id) + gaps.size(id);
     }
 
     /** The acme of the highest chunk of the heap ending at {@code acme} that is not a gap. */
     private long highestLive(long acme) {
-        long top = talc.word(acme - WORD);
+        long top = chunks.word(acme - WORD);
         return Tag.isAllocated(top) ? acme : gaps.base(Tag.gapId(top));
     }
 
@@ -224,17 +226,17 @@ final class HeapEditor {
 
     /** The largest span of whole granules (of the address) inside {@code span}; empty if there is none. */
     private Span alignInward(Span span) {
-        long base = talc.alignUp(span.base(), GRANULE);
+        long base = chunks.alignUp(span.base(), GRANULE);
         long acme = alignDown(span.acme());
         return base < acme ? new Span(base, acme) : Span.empty();
     }
 
     /** The smallest span of whole granules (of the address) holding {@code span}. */
     private Span alignOutward(Span span) {
-        return new Span(alignDown(span.base()), talc.alignUp(span.acme(), GRANULE));
+        return new Span(alignDown(span.base()), chunks.alignUp(span.acme(), GRANULE));
     }
 
     private long alignDown(long offset) {
-        return ((talc.addressBase() + offset) & -GRANULE) - talc.addressBase();
+        return ((chunks.addressBase + offset) & -GRANULE) - chunks.addressBase;
     }
 }

@@ -161,7 +161,7 @@ public final class HeapMap {
     public static HeapMap of(Talc talc) {
         Objects.requireNonNull(talc, "talc");
         Builder builder = new Builder();
-        Heaps heapList = talc.heapList();
+        Heaps heapList = talc.chunks().heaps;
         int[] firstRegion = new int[heapList.count() + 1];
         for (int h = 0; h < heapList.count(); h++) {
             firstRegion[h] = builder.size;

@@ -39,9 +39,9 @@ import static dev.talc.Tag.WORD;
  * </ul>
  * Every access to the memory pays the FFM API's bounds and liveness checks, so the hot paths are built
  * to make few: an allocation from the cache reads and writes one tag word, a free to the cache likewise,
- * a split writes the new tag, the gap's moved boundary word and the flag of the chunk below. Heap
- * management (claim, extend, truncate) lives in {@link HeapEditor}, the invariant scan in
- * {@link Verifier}.
+ * a split writes the new tag and the gap's moved boundary word. This class checks every call and counts
+ * blocks; where chunks go, how they merge and how they resize in place lives in {@link Chunks}, heap
+ * management (claim, extend, truncate) in {@link HeapEditor}, the invariant scan in {@link Verifier}.
  * The raw API ({@link #tryAllocate}, {@link #free(long, long)}, {@link #tryReallocate},
  * {@link #tryGrowInPlace}, {@link #shrink}) works on offsets into {@link #memory()} and allocates no Java
  * objects. The segment API ({@link #allocate(long, long)}, {@link #free(MemorySegment)},
@@ -84,15 +84,12 @@ public final class Talc implements TalcAllocator {
     static final long MAX_BYTE_SIZE = 1L << 60;
     /** {@link #reallocate(MemorySegment, long)} keeps at most this alignment of the old address (malloc's). */
     static final long IMPLIED_ALIGNMENT = 16;
-    static final ValueLayout.OfLong WORD_LAYOUT = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final MemorySegment memory;
-    /** {@code memory.address()}: alignment is of addresses, offsets are relative to this. */
-    private final long addressBase;
+    /** The chunks of the heaps: placement, merging, in-place resizing, the quick bins and gap records. */
+    private final Chunks chunks;
+    private final Heaps heaps;
     private final OomHandler onOom;
-    private final Gaps gaps = new Gaps();
-    private final QuickBins quick = new QuickBins();
-    private final Heaps heaps = new Heaps();
     /** Live blocks, only in checked mode; null otherwise. */
     private final BlockRegistry registry;
     /**
@@ -104,8 +101,6 @@ public final class Talc implements TalcAllocator {
 
     // Live counters (hot paths); the live block count is totalAllocationCount - totalFreeCount.
     private long allocatedBytes;
-    /** Bytes in allocated chunks (not cached), tags and slack included. */
-    private long chunkBytes;
     // Totals since creation (hot paths).
     private long totalAllocationCount;
     private long totalAllocatedBytes;
@@ -121,8 +116,6 @@ public final class Talc implements TalcAllocator {
      */
     private long blockLow;
     private long blockRoom;
-    /** With exactly one heap, its acme; else MIN_VALUE. */
-    private long soleHeapAcme = Long.MIN_VALUE;
     /** Why the last allocation failed past the OomHandler, if it threw or misbehaved. */
     private Throwable lastOomFailure;
 
@@ -171,7 +164,8 @@ public final class Talc implements TalcAllocator {
             throw Errors.badMemory("read-only", memory);
         }
         this.memory = memory;
-        this.addressBase = memory.address();
+        this.chunks = new Chunks(memory);
+        this.heaps = chunks.heaps;
         this.registry = checked ? new BlockRegistry() : null;
     }
 
@@ -328,25 +322,25 @@ public final class Talc implements TalcAllocator {
             long chunk = Tag.chunkSize(byteSize);
             if (byteAlignment <= GRANULE) {
                 if (chunk <= QuickBins.LIMIT) {
-                    offset = quick.peek(chunk);
-                    if (offset >= 0) {
-                        long tagOffset = offset + chunk - WORD;
-                        setWord(tagOffset, word(tagOffset) & ~CACHED);
-                        quick.drop(chunk);
-                        allocated(chunk, byteSize);
-                    }
+                    offset = chunks.takeCached(chunk);
                 }
                 if (offset < 0) {
-                    offset = take(chunk, byteSize);
+                    offset = chunks.take(chunk);
                 }
             } else {
-                offset = takeAligned(chunk, byteSize, byteAlignment);
+                offset = chunks.takeAligned(chunk, byteAlignment);
             }
         }
         if (offset < 0) {
             offset = allocateSlow(byteSize, byteAlignment);
+            if (offset < 0) {
+                return -1;
+            }
         }
-        if (registry != null && offset >= 0) {
+        allocatedBytes += byteSize;
+        totalAllocationCount++;
+        totalAllocatedBytes += byteSize;
+        if (registry != null) {
             registry.add(offset, byteSize);
         }
         return offset;
@@ -383,15 +377,7 @@ public final class Talc implements TalcAllocator {
      * the gap it merged into, or {@code Long.MAX_VALUE} if it was cached.
      */
     private long freeLive(long offset, long byteSize, long tag) {
-        long chunk = Tag.chunkSize(byteSize);
-        long gapSize = Long.MAX_VALUE;
-        if (chunk <= QuickBins.LIMIT && quick.hasRoom(chunk)) {
-            setWord(offset + chunk - WORD, tag | CACHED);
-            quick.push(offset, chunk);
-            chunkBytes -= chunk;
-        } else {
-            gapSize = release(offset, offset + chunk);
-        }
+        long gapSize = chunks.free(offset, Tag.chunkSize(byteSize), tag);
         allocatedBytes -= byteSize;
         totalFreeCount++;
         if (registry != null) {
@@ -445,14 +431,14 @@ public final class Talc implements TalcAllocator {
     }
 
     private boolean resizeInPlace(long offset, long byteSize, long byteAlignment, long newByteSize) {
-        if (((addressBase + offset) & (byteAlignment - 1)) != 0 || newByteSize > MAX_BYTE_SIZE) {
+        if (((chunks.addressBase + offset) & (byteAlignment - 1)) != 0 || newByteSize > MAX_BYTE_SIZE) {
             return false;
         }
         long chunk = Tag.chunkSize(byteSize);
         long newChunk = Tag.chunkSize(newByteSize);
         if (newChunk < chunk) {
-            shrinkChunk(offset, chunk, newChunk);
-        } else if (newChunk > chunk && !growChunk(offset, chunk, newChunk)) {
+            chunks.shrink(offset, chunk, newChunk);
+        } else if (newChunk > chunk && !chunks.grow(offset, chunk, newChunk)) {
             return false;
         }
         resized(offset, byteSize, newByteSize);
@@ -722,7 +708,7 @@ public final class Talc implements TalcAllocator {
         boolean one = heaps.count() == 1;
         blockLow = one ? heaps.base(0) + SENTINEL : 0;
         blockRoom = one ? heaps.acme(0) - blockLow : 0;
-        soleHeapAcme = one ? heaps.acme(0) : Long.MIN_VALUE;
+        chunks.soleHeapAcme = one ? heaps.acme(0) : Long.MIN_VALUE;
     }
 
     // =============================================================================================
@@ -746,7 +732,7 @@ public final class Talc implements TalcAllocator {
     /** The counters as they are, a parked arena slab counted as the live block it is (for {@link Verifier}). */
     TalcStats counters() {
         return new TalcStats(totalAllocationCount - totalFreeCount, allocatedBytes, availableBytes(), claimedBytes, heaps.count(),
-                gaps.count() + quick.count(), gaps.largest(), totalAllocationCount, totalAllocatedBytes, totalFreeCount,
+                chunks.gaps.count() + chunks.quick.count(), chunks.gaps.largest(), totalAllocationCount, totalAllocatedBytes, totalFreeCount,
                 totalHeapCount, totalClaimedBytes);
     }
 
@@ -805,24 +791,8 @@ public final class Talc implements TalcAllocator {
 
     // ---- accessors for HeapEditor, Verifier, ConcurrentTalc and tests (package-private) -----------
 
-    Gaps gaps() {
-        return gaps;
-    }
-
-    Heaps heapList() {
-        return heaps;
-    }
-
-    QuickBins quickBins() {
-        return quick;
-    }
-
-    long chunkBytes() {
-        return chunkBytes;
-    }
-
-    long addressBase() {
-        return addressBase;
+    Chunks chunks() {
+        return chunks;
     }
 
     /** Counts {@code bytes} more (or fewer, if negative) claimed, and a new heap if {@code newHeap}. */
@@ -846,19 +816,11 @@ public final class Talc implements TalcAllocator {
     }
 
     long availableBytes() {
-        return claimedBytes - heaps.count() * SENTINEL - chunkBytes;
-    }
-
-    long word(long offset) {
-        return memory.get(WORD_LAYOUT, offset);
-    }
-
-    void setWord(long offset, long value) {
-        memory.set(WORD_LAYOUT, offset, value);
+        return claimedBytes - heaps.count() * SENTINEL - chunks.chunkBytes;
     }
 
     // =============================================================================================
-    // Hot paths.
+    // Block checks (every call that names a block) and arena slabs.
     // =============================================================================================
 
     /**
@@ -869,7 +831,7 @@ public final class Talc implements TalcAllocator {
      */
     boolean holdsUncheckedLiveBlock(long offset, long byteSize) {
         long tagOffset = offset + Tag.chunkSize(byteSize) - WORD;
-        return registry == null && tagInSoleHeap(offset, tagOffset, byteSize) && word(tagOffset) == (offset | ALLOCATED);
+        return registry == null && tagInSoleHeap(offset, tagOffset, byteSize) && chunks.word(tagOffset) == (offset | ALLOCATED);
     }
 
     /**
@@ -877,7 +839,7 @@ public final class Talc implements TalcAllocator {
      * sole heap (with several heaps {@code blockRoom} is 0 and the first test fails).
      */
     private boolean tagInSoleHeap(long offset, long tagOffset, long byteSize) {
-        return Long.compareUnsigned(offset - blockLow, blockRoom) < 0 && tagOffset <= soleHeapAcme - WORD
+        return Long.compareUnsigned(offset - blockLow, blockRoom) < 0 && tagOffset <= blockLow + blockRoom - WORD
                 && Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) <= 0;
     }
 
@@ -890,311 +852,11 @@ public final class Talc implements TalcAllocator {
         if (!tagInSoleHeap(offset, tagOffset, byteSize)) {
             tagOffset = tagOffsetInSomeHeap(operation, offset, byteSize);
         }
-        long tag = word(tagOffset);
+        long tag = chunks.word(tagOffset);
         if (tag != (offset | ALLOCATED) || registry != null && registry.sizeOf(offset) != byteSize) {
             throw rejected(operation, offset, byteSize, true);
         }
         return tag;
-    }
-
-    /**
-     * The allocation path past the quick bins, for alignments up to 16. A small chunk takes a gap of exactly
-     * its size, else a piece of the victim (see {@link Gaps}), else the smallest larger gap, which becomes the
-     * victim if it may ({@link #mayBeVictim}). A large chunk takes the best of the first gaps of its partly fitting bin, else the first gap of
-     * the first bin whose every gap fits, else a piece of the victim.
-     */
-    private long take(long chunk, long byteSize) {
-        int id;
-        if (chunk < Bins.LINEAR_LIMIT) {
-            int bin = Bins.bin(chunk); // one size per bin here: a gap of it fits exactly
-            id = gaps.head(bin);
-            if (id == 0) {
-                id = gaps.victim();
-                if (id == 0 || gaps.size(id) < chunk) {
-                    int larger = gaps.firstFrom(bin + 1);
-                    if (larger < 0) {
-                        return -1;
-                    }
-                    id = gaps.head(larger);
-                    if (mayBeVictim(gaps.base(id) + gaps.size(id), gaps.size(id))) {
-                        gaps.makeVictim(id);
-                    }
-                }
-            }
-        } else {
-            id = bestInPartialBin(chunk, GRANULE);
-            if (id == 0) {
-                int bin = gaps.firstFrom(Bins.fitting(chunk));
-                id = bin >= 0 ? gaps.head(bin) : gaps.victim();
-                if (id == 0 || bin < 0 && gaps.size(id) < chunk) {
-                    return -1;
-                }
-            }
-        }
-        return carve(id, chunk, byteSize);
-    }
-
-    /**
-     * Puts a block at the base of gap {@code id}, which must hold {@code chunk} bytes there. What stays
-     * above the block keeps the gap's id and top word (so only its new base word is written); the chunk
-     * below the gap now has an allocated chunk above it. Carving from the bottom leaves the free space
-     * above the new block, where a later reallocation can grow in place.
-     */
-    private long carve(int id, long chunk, long byteSize) {
-        long base = gaps.base(id);
-        long rest = gaps.size(id) - chunk;
-        long acme = base + chunk;
-        if (rest > 0) {
-            setWord(acme, Tag.gapWord(id)); // the rest keeps the gap's id and top word
-        }
-        setWord(acme - WORD, base | ALLOCATED);
-        if (rest > 0) {
-            gaps.reshape(id, acme, rest);
-        } else {
-            gaps.remove(id);
-        }
-        allocated(chunk, byteSize);
-        return base;
-    }
-
-    /** Number of gaps of the partly fitting bin looked at (in Java arrays) before splitting a larger one. */
-    private static final int PARTIAL_BIN_PROBES = 2;
-
-    /**
-     * Best fit among the first few gaps of the block's own, partly fitting, bin (sizes within 12.5% of
-     * the request): using a near-exact gap instead of splitting a larger one keeps large gaps large.
-     * Returns the gap's id, or 0.
-     */
-    private int bestInPartialBin(long chunk, long alignment) {
-        int best = 0;
-        long bestSize = Long.MAX_VALUE;
-        int probes = PARTIAL_BIN_PROBES;
-        for (int id = gaps.head(Bins.bin(chunk)); id != 0 && probes-- > 0; id = gaps.next(id)) {
-            long size = gaps.size(id);
-            if (size >= chunk && size < bestSize && fits(id, chunk, alignment)) {
-                best = id;
-                bestSize = size;
-            }
-        }
-        return best;
-    }
-
-    /** The allocation path for alignments above 16: the first bin whose every gap fits, padding included. */
-    private long takeAligned(long chunk, long byteSize, long byteAlignment) {
-        int id = chunk >= Bins.LINEAR_LIMIT ? bestInPartialBin(chunk, byteAlignment) : 0;
-        if (id == 0) {
-            int bin = gaps.firstFrom(Bins.fitting(chunk + byteAlignment - GRANULE));
-            id = bin >= 0 ? gaps.head(bin) : gaps.victim();
-            if (id == 0 || bin < 0 && !fits(id, chunk, byteAlignment)) {
-                return -1;
-            }
-        }
-        return carveAligned(id, chunk, byteSize, byteAlignment);
-    }
-
-    /**
-     * Puts a block at the first {@code byteAlignment}-aligned offset of gap {@code id}, which must fit
-     * it. Padding below the block becomes a gap of its own, and so does what remains above it (keeping
-     * the gap's id).
-     */
-    private long carveAligned(int id, long chunk, long byteSize, long byteAlignment) {
-        long gapBase = gaps.base(id);
-        long gapAcme = gapBase + gaps.size(id);
-        long offset = alignUp(gapBase, byteAlignment);
-        long acme = offset + chunk;
-        long padding = offset - gapBase;
-        long rest = gapAcme - acme;
-        // The rest above keeps the gap's id; padding below gets the id if nothing rests, else a new one.
-        int paddingId = rest > 0 ? gaps.nextId() : id;
-        if (rest > 0) {
-            setWord(acme, Tag.gapWord(id));
-        }
-        if (padding > 0) {
-            writeGapWords(gapBase, padding, paddingId);
-        }
-        setWord(acme - WORD, offset | ALLOCATED);
-        if (rest > 0) {
-            gaps.reshape(id, acme, rest);
-            if (padding > 0) {
-                gaps.add(paddingId, gapBase, padding);
-            }
-        } else if (padding > 0) {
-            gaps.reshape(id, gapBase, padding);
-        } else {
-            gaps.remove(id);
-        }
-        allocated(chunk, byteSize);
-        return offset;
-    }
-
-    /** Writes gap {@code id}'s word at both ends of {@code [base, base + size)}. */
-    void writeGapWords(long base, long size, int id) {
-        long word = Tag.gapWord(id);
-        setWord(base, word);
-        setWord(base + size - WORD, word);
-    }
-
-    private void allocated(long chunk, long byteSize) {
-        chunkBytes += chunk;
-        allocatedBytes += byteSize;
-        totalAllocationCount++;
-        totalAllocatedBytes += byteSize;
-    }
-
-    /**
-     * Frees the chunk {@code [base, acme)} with tag {@code tag}, merging it with free neighbours; returns
-     * the size of the gap it became part of.
-     */
-    long release(long base, long acme) {
-        long below = word(base - WORD);
-        int above = gapAt(acme);
-        int id; // the gap this chunk becomes part of
-        long gapBase;
-        long gapAcme;
-        if (above != 0) {
-            gapAcme = acme + gaps.size(above);
-            setWord(acme - WORD, 0); // the tag is now inside a gap: a second free must not find it
-            if (Tag.isAllocated(below)) { // the gap above grows down over this chunk: its id and top stay
-                id = above;
-                gapBase = base;
-                setWord(base, Tag.gapWord(above));
-                gaps.reshape(above, base, gapAcme - base);
-            } else { // the gap below swallows this chunk and the gap above
-                id = Tag.gapId(below);
-                gapBase = gaps.base(id);
-                setWord(gapAcme - WORD, below);
-                gaps.remove(above);
-                gaps.reshape(id, gapBase, gapAcme - gapBase);
-            }
-        } else if (Tag.isAllocated(below)) {
-            gapBase = base;
-            gapAcme = acme;
-            id = gaps.nextId();
-            writeGapWords(base, acme - base, id); // the top word overwrites the tag
-            gaps.add(id, base, acme - base);
-        } else { // the gap below grows up over this chunk
-            id = Tag.gapId(below);
-            gapBase = gaps.base(id);
-            gapAcme = acme;
-            setWord(acme - WORD, below); // its top word overwrites the tag
-            gaps.reshape(id, gapBase, acme - gapBase);
-        }
-        checkVictim(id, gapAcme); // a merge may have grown the victim past its limit (a new gap is never it)
-        chunkBytes -= acme - base;
-        return gapAcme - gapBase;
-    }
-
-    /** The largest gap that may be the victim, in bytes. */
-    static final long VICTIM_LIMIT = 16 << 10;
-
-    /**
-     * Whether a gap ending at {@code gapAcme} of {@code size} bytes may be the victim: at most
-     * {@link #VICTIM_LIMIT} bytes, and not its heap's top gap. Small requests carve the victim even when a
-     * smaller gap would fit them, so a large victim is cut into pieces while smaller gaps sit unused: the top
-     * gap (split last, as dlmalloc's "top") would make the heap grow like a bump allocator's, and a large
-     * victim fragments what it could have served whole (both measured on the traces: docs/PERFORMANCE.md).
-     * The victim exists to save a small gap's bin moves on every split (a gap of a few KiB changes bin every
-     * few splits, a large one seldom), so the limit takes little of its gain. Invariant, checked by
-     * {@code verify()}.
-     */
-    private boolean mayBeVictim(long gapAcme, long size) {
-        return size <= VICTIM_LIMIT && gapAcme != heapAcmeAt(gapAcme - WORD);
-    }
-
-    /** Puts gap {@code id}, ending at {@code gapAcme}, back in its bin if it is the victim and has grown past what a victim may be. */
-    private void checkVictim(int id, long gapAcme) {
-        if (id == gaps.victim() && !mayBeVictim(gapAcme, gaps.size(id))) {
-            gaps.relistVictim();
-        }
-    }
-
-    /** The acme of the heap that holds {@code offset}, which must lie in one. */
-    private long heapAcmeAt(long offset) {
-        return soleHeapAcme != Long.MIN_VALUE ? soleHeapAcme : heaps.acme(heaps.find(offset));
-    }
-
-    /**
-     * The id of the gap that starts at {@code at}, the acme of a chunk, or 0 if the chunk there is allocated or
-     * the heap ends there. No flag says it: the word at {@code at} is that chunk's first, a gap word if it is a
-     * gap and a block's first bytes if not, so a gap is confirmed by its record: a live gap whose base is
-     * {@code at}. Whatever a block holds cannot pass, since no gap starts inside an allocated chunk.
-     */
-    int gapAt(long at) {
-        if (at >= heapAcmeAt(at - 1)) {
-            return 0;
-        }
-        long word = word(at);
-        int id = Tag.gapId(word);
-        return Tag.isGapWord(word) && gaps.startsAt(id, at) ? id : 0;
-    }
-
-    /** Grows the chunk {@code [base, base + chunk)} with tag {@code tag} in place to {@code newChunk}, if it can. */
-    private boolean growChunk(long base, long chunk, long newChunk) {
-        long acme = base + chunk;
-        int above = gapAt(acme);
-        if (above == 0) {
-            return false;
-        }
-        long gapAcme = acme + gaps.size(above);
-        long newAcme = base + newChunk;
-        if (newAcme > gapAcme) {
-            return false;
-        }
-        setWord(acme - WORD, 0); // the old tag is now block memory: a free with the old size must fail
-        if (newAcme < gapAcme) {
-            setWord(newAcme, Tag.gapWord(above));
-        }
-        setWord(newAcme - WORD, base | ALLOCATED);
-        if (newAcme < gapAcme) {
-            gaps.reshape(above, newAcme, gapAcme - newAcme);
-        } else {
-            gaps.remove(above);
-        }
-        chunkBytes += newChunk - chunk;
-        return true;
-    }
-
-    /** Shrinks the chunk {@code [base, base + chunk)} with tag {@code tag} to {@code newChunk}, freeing the tail. */
-    private void shrinkChunk(long base, long chunk, long newChunk) {
-        long acme = base + chunk;
-        long newAcme = base + newChunk;
-        int above = gapAt(acme);
-        if (above != 0) {
-            setWord(acme - WORD, 0); // the old tag is now inside the gap
-            setWord(newAcme, Tag.gapWord(above));
-            setWord(newAcme - WORD, base | ALLOCATED);
-            long gapAcme = acme + gaps.size(above);
-            gaps.reshape(above, newAcme, gapAcme - newAcme);
-            checkVictim(above, gapAcme);
-        } else {
-            int id = gaps.nextId();
-            writeGapWords(newAcme, acme - newAcme, id); // its top word overwrites the old tag
-            setWord(newAcme - WORD, base | ALLOCATED);
-            gaps.add(id, newAcme, acme - newAcme);
-        }
-        chunkBytes -= chunk - newChunk;
-    }
-
-    /**
-     * Merges every chunk cached in the quick bins into the gaps, as ordinary frees would have. Called
-     * before an allocation may fail and before heaps are truncated or measured, so cached chunks never
-     * strand memory.
-     */
-    void flushQuickBins() {
-        giveBackParkedSlab();
-        if (quick.isEmpty()) {
-            return;
-        }
-        for (int list = 0; list < quick.lists(); list++) {
-            long chunk = QuickBins.sizeOfList(list);
-            while (quick.depth(list) > 0) {
-                long base = quick.peek(chunk);
-                setWord(base + chunk - WORD, base | ALLOCATED); // no longer cached: its tag as a live block's
-                release(base, base + chunk); // memory first: a fault leaves the chunk cached
-                chunkBytes += chunk; // release() took it off, as from an allocated chunk
-                quick.drop(chunk);
-            }
-        }
     }
 
     // ---- arena slabs (TalcArena): parked between scopes ------------------------------------------
@@ -1237,6 +899,12 @@ public final class Talc implements TalcAllocator {
         }
     }
 
+    /** Gives back a parked arena slab, then merges every chunk cached in the quick bins ({@link Chunks#flushQuickBins}). */
+    void flushQuickBins() {
+        giveBackParkedSlab();
+        chunks.flushQuickBins();
+    }
+
     /** Whether no arena slab is parked (for tests). */
     boolean hasNoParkedSlab() {
         return parkedSlab < 0;
@@ -1247,11 +915,6 @@ public final class Talc implements TalcAllocator {
         if (registry != null) {
             registry.add(offset, newByteSize);
         }
-    }
-
-    /** {@code offset} moved up to the next {@code alignment}-aligned address (alignment ≥ 16). */
-    long alignUp(long offset, long alignment) {
-        return ((addressBase + offset + alignment - 1) & -alignment) - addressBase;
     }
 
     // =============================================================================================
@@ -1329,22 +992,7 @@ public final class Talc implements TalcAllocator {
     /** Flushes the quick bins, then looks at every gap that may fit, from the block's own size class up. */
     private long allocateAfterFlush(long byteSize, long byteAlignment) {
         flushQuickBins();
-        gaps.relistVictim();
-        long chunk = Tag.chunkSize(byteSize);
-        long alignment = Math.max(byteAlignment, GRANULE);
-        for (int bin = gaps.firstFrom(Bins.bin(chunk)); bin >= 0; bin = gaps.firstFrom(bin + 1)) {
-            for (int id = gaps.head(bin); id != 0; id = gaps.next(id)) {
-                if (fits(id, chunk, alignment)) {
-                    return carveAligned(id, chunk, byteSize, alignment);
-                }
-            }
-        }
-        return -1;
+        return chunks.takeAnyFit(Tag.chunkSize(byteSize), Math.max(byteAlignment, GRANULE));
     }
 
-    /** Whether a chunk of {@code chunk} bytes at the first {@code alignment}-aligned offset fits gap {@code id}. */
-    private boolean fits(int id, long chunk, long alignment) {
-        long base = gaps.base(id);
-        return alignUp(base, alignment) + chunk <= base + gaps.size(id);
-    }
 }

@@ -19,7 +19,7 @@ import static dev.talc.Tag.WORD;
  * <li><b>bins</b>: every list is well linked (head.prev = 0, x.next.prev = x, no cycle, no id twice),
  *     every gap in list b has {@code Bins.bin(size) = b} and lies in a heap, bitmap bit b ⇔ list b
  *     non-empty, summary ⇔ bitmap words; the victim lies in a heap, below its acme (base + size &lt; acme:
- *     the top gap is never the victim), is at most {@code Talc.VICTIM_LIMIT} bytes, and is in no list;</li>
+ *     the top gap is never the victim), is at most {@code Chunks.VICTIM_LIMIT} bytes, and is in no list;</li>
  * <li><b>quick bins</b>: every cached chunk lies in a heap, once, tagged CACHED with its own base;</li>
  * <li><b>heaps</b>: sorted, disjoint, inside memory, granule-aligned, at least {@link Tag#MIN_HEAP}
  *     bytes; each heap is walked from its acme down, chunk by chunk, by the top word of each chunk (a tag,
@@ -37,6 +37,7 @@ import static dev.talc.Tag.WORD;
  */
 final class Verifier {
     private final Talc talc;
+    private final Chunks chunks;
     private final Gaps gaps;
     private final Heaps heaps;
 
@@ -48,8 +49,9 @@ final class Verifier {
 
     Verifier(Talc talc) {
         this.talc = talc;
-        this.gaps = talc.gaps();
-        this.heaps = talc.heapList();
+        this.chunks = talc.chunks();
+        this.gaps = chunks.gaps;
+        this.heaps = chunks.heaps;
     }
 
     void verify() {
@@ -67,7 +69,7 @@ final class Verifier {
             long at = heaps.acme(h);
             boolean aboveIsGap = false;
             while (at > heapBase + SENTINEL) {
-                long top = talc.word(at - WORD);
+                long top = chunks.word(at - WORD);
                 long base;
                 if (Tag.isAllocated(top)) {
                     base = top & ADDRESS_MASK;
@@ -101,8 +103,8 @@ final class Verifier {
                         throw fail("gap-record-matches", "gapAcme=" + hex(at) + " id=" + id + " recordBase=" + hex(base)
                                 + " recordSize=" + size + " heap=" + heaps.span(h));
                     }
-                    if (talc.word(base) != top) {
-                        throw fail("gap-words-equal", "gap=" + hex(base) + " lowWord=" + hex(talc.word(base)) + " highWord=" + hex(top));
+                    if (chunks.word(base) != top) {
+                        throw fail("gap-words-equal", "gap=" + hex(base) + " lowWord=" + hex(chunks.word(base)) + " highWord=" + hex(top));
                     }
                     if (aboveIsGap) {
                         throw fail("no-adjacent-gaps", "gap=" + hex(base) + " gapAbove=" + hex(at));
@@ -114,7 +116,7 @@ final class Verifier {
                 }
                 at = base;
             }
-            long sentinel = talc.word(heapBase + WORD);
+            long sentinel = chunks.word(heapBase + WORD);
             if (at != heapBase + SENTINEL || sentinel != (heapBase | Tag.ALLOCATED)) {
                 throw fail("heap-tiled", "heap=" + heaps.span(h) + " walkEndedAt=" + hex(at) + " sentinel=" + hex(sentinel)
                         + " firstChunkIsGap=" + aboveIsGap);
@@ -130,7 +132,7 @@ final class Verifier {
                 throw fail("cached-chunk-in-heap", "chunk=" + hex(cachedChunks[i]));
             }
         }
-        QuickBins quick = talc.quickBins();
+        QuickBins quick = chunks.quick;
         if (cachedCount != quick.count() || cachedBytes != quick.bytes()) {
             throw fail("quick-bin-counters", "cachedChunks=" + cachedCount + " counted=" + quick.count()
                     + " cachedBytes=" + cachedBytes + " counted=" + quick.bytes());
@@ -182,7 +184,7 @@ final class Verifier {
             int heap = victim < listed.length ? heaps.find(base) : -1;
             if (heap < 0 || listed[victim] || base < heaps.base(heap) + SENTINEL
                     || gaps.size(victim) >= heaps.acme(heap) - base || gaps.size(victim) < MIN_GAP
-                    || gaps.size(victim) > Talc.VICTIM_LIMIT) {
+                    || gaps.size(victim) > Chunks.VICTIM_LIMIT) {
                 throw fail("victim-valid", "id=" + victim + " gap=" + hex(base) + " size=" + gaps.size(victim)
                         + " alsoListed=" + (victim < listed.length && listed[victim]));
             }
@@ -196,7 +198,7 @@ final class Verifier {
 
     /** Every quick-bin stack: chunks of the stack's size, in a heap, once, tagged CACHED. */
     private void checkQuickBins() {
-        QuickBins quick = talc.quickBins();
+        QuickBins quick = chunks.quick;
         long[] bases = new long[16];
         int n = 0;
         for (int list = 0; list < quick.lists(); list++) {
@@ -210,7 +212,7 @@ final class Verifier {
                 if (heap < 0 || chunk < heaps.base(heap) + SENTINEL || chunk + size > heaps.acme(heap) || !granuleAligned(chunk)) {
                     throw fail("quick-bin-in-heap", "size=" + size + " chunk=" + hex(chunk));
                 }
-                long tag = talc.word(chunk + size - WORD);
+                long tag = chunks.word(chunk + size - WORD);
                 if ((tag & (Tag.ALLOCATED | Tag.CACHED)) != (Tag.ALLOCATED | Tag.CACHED) || (tag & ADDRESS_MASK) != chunk) {
                     throw fail("quick-bin-tagged", "size=" + size + " chunk=" + hex(chunk) + " tag=" + hex(tag));
                 }
@@ -244,9 +246,9 @@ final class Verifier {
 
     private void checkCounters(long liveChunks, long chunkBytes, long gapCount, long gapBytes) {
         TalcStats stats = talc.counters();
-        if (liveChunks != stats.allocationCount() || chunkBytes != talc.chunkBytes()) {
+        if (liveChunks != stats.allocationCount() || chunkBytes != chunks.chunkBytes) {
             throw fail("live-counters", "chunks=" + liveChunks + " allocationCount=" + stats.allocationCount()
-                    + " chunkBytes=" + chunkBytes + " counted=" + talc.chunkBytes());
+                    + " chunkBytes=" + chunkBytes + " counted=" + chunks.chunkBytes);
         }
         if (gapCount != stats.gapCount() || gapBytes != stats.availableBytes()) {
             throw fail("gap-counters", "gaps=" + gapCount + " gapCount=" + stats.gapCount()
@@ -274,7 +276,7 @@ final class Verifier {
             if (heap < 0 || offset < heaps.base(heap) + SENTINEL || tagOffset >= heaps.acme(heap)) {
                 throw fail("registered-block-in-heap", "offset=" + hex(offset) + " byteSize=" + byteSize);
             }
-            long tag = talc.word(tagOffset);
+            long tag = chunks.word(tagOffset);
             if (tag != (offset | Tag.ALLOCATED)) {
                 throw fail("registered-block-tagged", "offset=" + hex(offset) + " byteSize=" + byteSize + " tag=" + hex(tag));
             }
@@ -283,7 +285,7 @@ final class Verifier {
     }
 
     private boolean granuleAligned(long offset) {
-        return ((talc.addressBase() + offset) & (GRANULE - 1)) == 0;
+        return ((chunks.addressBase + offset) & (GRANULE - 1)) == 0;
     }
 
     private static IllegalStateException fail(String invariant, String detail) {

@@ -51,7 +51,7 @@ class ErrorsTest extends Fixtures.FreshMemory {
         for (long[] block : doomed) {
             talc.free(block[0], block[1]);
         }
-        assertEquals(withCachedChunks, !talc.quickBins().isEmpty());
+        assertEquals(withCachedChunks, !talc.chunks().quick.isEmpty());
         talc.verify();
         return talc;
     }
@@ -64,7 +64,7 @@ class ErrorsTest extends Fixtures.FreshMemory {
     private <X extends Throwable> X assertRejected(Class<X> type, Executable call, String... details) {
         TalcStats stats = talc.stats();
         List<Span> heaps = talc.heaps();
-        long cached = talc.quickBins().count();
+        long cached = talc.chunks().quick.count();
         X e = assertThrows(type, call);
         for (String detail : details) {
             assertTrue(String.valueOf(e.getMessage()).contains(detail),
@@ -72,7 +72,7 @@ class ErrorsTest extends Fixtures.FreshMemory {
         }
         assertEquals(stats, talc.stats(), () -> "stats changed by a rejected call: " + e);
         assertEquals(heaps, talc.heaps());
-        assertEquals(cached, talc.quickBins().count(), "quick bins changed");
+        assertEquals(cached, talc.chunks().quick.count(), "quick bins changed");
         talc.verify();
         Fixtures.assertIntact(memory, live);
         return e;
@@ -173,11 +173,11 @@ class ErrorsTest extends Fixtures.FreshMemory {
         long zero = talc.tryAllocate(0, 8);
         talc.free(small, 40);
         talc.free(zero, 0);
-        assertTrue(talc.quickBins().count() >= 2);
+        assertTrue(talc.chunks().quick.count() >= 2);
         assertRejected(IllegalArgumentException.class, () -> talc.free(small, 40), "reason=");
         assertRejected(IllegalArgumentException.class, () -> talc.free(zero, 0), "reason=");
         talc.allocatedSpan(HEAP);                 // flushes the quick bins: the chunks merge into gaps
-        assertTrue(talc.quickBins().isEmpty());
+        assertTrue(talc.chunks().quick.isEmpty());
         assertRejected(IllegalArgumentException.class, () -> talc.free(small, 40), "reason=");
         assertRejected(IllegalArgumentException.class, () -> talc.free(zero, 0), "reason=");
     }
@@ -335,8 +335,8 @@ class ErrorsTest extends Fixtures.FreshMemory {
     private record JavaState(String summary, long chunkBytes, long availableBytes, long gaps, long cached,
                              List<Span> heaps) {
         static JavaState of(Talc talc) {
-            return new JavaState(talc.toString(), talc.chunkBytes(), talc.availableBytes(), talc.gaps().count(),
-                    talc.quickBins().count(), talc.heaps());
+            return new JavaState(talc.toString(), talc.chunks().chunkBytes, talc.availableBytes(), talc.chunks().gaps.count(),
+                    talc.chunks().quick.count(), talc.heaps());
         }
     }
 

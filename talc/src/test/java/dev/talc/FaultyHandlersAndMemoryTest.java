@@ -198,8 +198,8 @@ class FaultyHandlersAndMemoryTest {
             }
             talc.free(blocks.remove(10)); // a gap in the middle
             TalcStats before = talc.stats();
-            long chunkBytes = talc.chunkBytes();
-            long gapCount = talc.gaps().count();
+            long chunkBytes = talc.chunks().chunkBytes;
+            long gapCount = talc.chunks().gaps.count();
 
             channel.truncate(4096);
 
@@ -213,8 +213,8 @@ class FaultyHandlersAndMemoryTest {
                 assertTrue(e.getMessage().contains("unsafe memory access"), e.getMessage());
             }
             assertEquals(before, talc.stats(), "stats come from the allocator's own fields, which did not change");
-            assertEquals(chunkBytes, talc.chunkBytes(), "the allocator's own fields did not change");
-            assertEquals(gapCount, talc.gaps().count());
+            assertEquals(chunkBytes, talc.chunks().chunkBytes, "the allocator's own fields did not change");
+            assertEquals(gapCount, talc.chunks().gaps.count());
             assertEquals(before.heapCount(), talc.heaps().size());
 
             channel.write(ByteBuffer.allocate(1), bytes - 1); // the file is whole again, the lost pages now zero
@@ -238,9 +238,9 @@ class FaultyHandlersAndMemoryTest {
             talc.free(offsets.get(i), 40 + i); // small: cached in the quick bins
         }
         TalcStats before = talc.stats();
-        long quick = talc.quickBins().count();
-        long chunkBytes = talc.chunkBytes();
-        long gapCount = talc.gaps().count();
+        long quick = talc.chunks().quick.count();
+        long chunkBytes = talc.chunks().chunkBytes;
+        long gapCount = talc.chunks().gaps.count();
         long registered = talc.registry().count();
         arena.close();
 
@@ -256,9 +256,9 @@ class FaultyHandlersAndMemoryTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, call::run);
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
         }
-        assertEquals(quick, talc.quickBins().count(), "cached chunks are still cached");
-        assertEquals(chunkBytes, talc.chunkBytes());
-        assertEquals(gapCount, talc.gaps().count());
+        assertEquals(quick, talc.chunks().quick.count(), "cached chunks are still cached");
+        assertEquals(chunkBytes, talc.chunks().chunkBytes);
+        assertEquals(gapCount, talc.chunks().gaps.count());
         assertEquals(registered, talc.registry().count());
         assertEquals(before.heapCount(), talc.heaps().size());
         assertEquals(before.allocationCount(), talc.registry().count());

@@ -120,7 +120,7 @@ class MisuseTest {
             LiveBlocks.Block b = f.allocate(2000, 8); // chunks above the quick-bin limit go straight to a gap
             f.allocate(2000, 8);
             f.free(b);
-            assertEquals(0, f.talc.quickBins().count());
+            assertEquals(0, f.talc.chunks().quick.count());
             f.assertEveryOperationRejected(notLive(checked), b.offset(), b.size());
         }
     }
@@ -159,11 +159,11 @@ class MisuseTest {
             f.allocate(24, 8);
             f.free(small);
             f.free(zero);
-            assertEquals(2, f.talc.quickBins().count(), "both went to the quick bins");
+            assertEquals(2, f.talc.chunks().quick.count(), "both went to the quick bins");
             f.assertEveryOperationRejected(notLive(checked), small.offset(), small.size());
             f.assertEveryOperationRejected(notLive(checked), zero.offset(), zero.size());
             f.talc.truncate(f.talc.heaps().getFirst(), f.talc.heaps().getFirst()); // flushes the quick bins
-            assertEquals(0, f.talc.quickBins().count());
+            assertEquals(0, f.talc.chunks().quick.count());
             f.assertEveryOperationRejected(notLive(checked), small.offset(), small.size());
             f.assertEveryOperationRejected(notLive(checked), zero.offset(), zero.size());
         }
@@ -363,7 +363,7 @@ class MisuseTest {
             LiveBlocks.Block cached = f.allocate(64, 8);
             f.allocate(64, 8);
             f.free(cached); // in a quick bin: a flush would change the gap count
-            assertEquals(1, f.talc.quickBins().count());
+            assertEquals(1, f.talc.chunks().quick.count());
             for (Span span : List.of(heap.extend(8, 0), heap.extend(0, 8), new Span(0, 100), new Span(heap.base(), MEMORY),
                     new Span(heap.base() + 8, Long.MAX_VALUE), new Span(Long.MIN_VALUE, heap.acme()))) {
                 f.assertRejected("reason=not-inside-heap", () -> f.talc.truncate(heap, span));
@@ -371,7 +371,7 @@ class MisuseTest {
             f.assertRejected("reason=not-a-heap", () -> f.talc.truncate(heap.extend(0, -8), Span.empty()));
             f.assertRejected("reason=not-a-heap", () -> f.talc.allocatedSpan(new Span(0, 4096)));
             f.assertRejected("reason=not-a-heap", () -> f.talc.allocatableSpan(Span.empty()));
-            assertEquals(1, f.talc.quickBins().count(), "the cached chunk is still cached");
+            assertEquals(1, f.talc.chunks().quick.count(), "the cached chunk is still cached");
         }
     }
 

@@ -153,7 +153,7 @@ final class MisuseWorkload {
             case 2 -> offset = w.memoryBytes + in.logUniform(1L << 40);
             case 3 -> {
                 offset = in.nextLong(0, w.memoryBytes - 1);
-                if (talc.heapList().find(offset) >= 0) {
+                if (talc.chunks().heaps.find(offset) >= 0) {
                     return; // not outside after all
                 }
                 size = Math.min(size, w.memoryBytes - offset);
@@ -164,7 +164,7 @@ final class MisuseWorkload {
                 if (block == null) {
                     return;
                 }
-                Span heap = talc.heapList().span(talc.heapList().find(block.offset()));
+                Span heap = talc.chunks().heaps.span(talc.chunks().heaps.find(block.offset()));
                 offset = block.offset();
                 size = in.nextBoolean() ? heap.acme() - offset + in.nextLong(0, 64)
                         : in.nextLong(Talc.MAX_BYTE_SIZE + 1, Long.MAX_VALUE);
@@ -376,7 +376,7 @@ final class MisuseWorkload {
      * its own. Reads the word a free would read (by the chunk layout in {@link Tag}).
      */
     private MisuseClass classify(TalcWorkload.Freed f) {
-        if (talc.heapList().find(f.offset()) < 0) {
+        if (talc.chunks().heaps.find(f.offset()) < 0) {
             boolean released = w.released.stream().anyMatch(s -> s.contains(f.offset()));
             return released ? MisuseClass.RELEASED_HEAP : MisuseClass.OUTSIDE_HEAPS;
         }
@@ -384,13 +384,13 @@ final class MisuseWorkload {
         if (tagOffset + 8 > w.memoryBytes) {
             return MisuseClass.OUTSIDE_HEAPS;
         }
-        long tag = talc.word(tagOffset);
+        long tag = talc.chunks().word(tagOffset);
         if ((tag & (Tag.ALLOCATED | Tag.CACHED)) == (Tag.ALLOCATED | Tag.CACHED)) {
             return MisuseClass.DOUBLE_FREE_QUICK_BIN;
         }
         // Freed into a gap: its tag was cleared (merged with the gap above) or became a gap word; a gap
         // reaching past the chunk, or a stale word of a gap that has since grown, means it merged.
-        Gaps gaps = talc.gaps();
+        Gaps gaps = talc.chunks().gaps;
         int id = Tag.gapId(tag);
         boolean ownGap = Tag.isGapWord(tag) && id >= 1 && id <= gaps.usedIds() && gaps.base(id) == f.offset()
                 && gaps.base(id) + gaps.size(id) == tagOffset + Tag.WORD;

@@ -128,7 +128,7 @@ class TagTest {
                         }
                     }
                     for (long[] block : live) {
-                        long tag = talc.word(block[0] + Tag.chunkSize(block[1]) - Tag.WORD);
+                        long tag = talc.chunks().word(block[0] + Tag.chunkSize(block[1]) - Tag.WORD);
                         assertEquals(block[0] | Tag.ALLOCATED, tag,
                                 () -> "tag of block offset=" + block[0] + " size=" + block[1]);
                         checked++;

@@ -12,6 +12,7 @@ import dev.talc.bench.alloc.Contenders.Contender;
 import dev.talc.bench.trace.Trace;
 import dev.talc.bench.trace.TraceStats;
 import dev.talc.bench.trace.Traces;
+import dev.talc.bench.workload.LatencyTail;
 import dev.talc.bench.workload.PairedRandomActions;
 import dev.talc.bench.workload.Params;
 import dev.talc.bench.workload.TraceReplay;
@@ -82,6 +83,9 @@ public final class Main {
             profile-leaves [--top N] FILE...: the frames each profile's samples ended in, with their shares (default
             top 15), for JMH profiles (jmh ... -prof 'async:libPath=...;output=collapsed;dir=DIR')
 
+            latency-tail ID [--max-size N] [--allocations N]: the mixed microbenchmark for one allocator, and
+            which request sizes and alignments its calls slower than 3 x p50 were (default sizes below 65536)
+
             trace-stats [FILE...]: events by op, threads, peak live bytes, realloc share and chains, sizes, of the
             bundled traces (or of recorder files, raw or .xz)
 
@@ -118,6 +122,7 @@ public final class Main {
                 System.exit(0);
             }
             case "paired" -> paired(args);
+            case "latency-tail" -> latencyTail(Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 exitWithUsage("unknown command '" + args[0] + "'");
             }
@@ -217,6 +222,23 @@ public final class Main {
             System.out.printf("## %s%n%s%n", path, LeafShares.table(LeafShares.of(
                     java.nio.file.Files.readAllLines(path, java.nio.charset.StandardCharsets.UTF_8)), top));
         }
+    }
+
+    /** Prints where the mixed microbenchmark's latency tail lies for one allocator ({@link LatencyTail}). */
+    private static void latencyTail(String[] args) throws Exception {
+        if (args.length == 0 || args[0].startsWith("--")) {
+            exitWithUsage("latency-tail needs an allocator id");
+        }
+        long maxSize = Params.MB_MAX_SIZE;
+        int allocations = 1_000_000;
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--max-size" -> maxSize = Long.parseLong(optionValue(args, i++));
+                case "--allocations" -> allocations = Integer.parseInt(optionValue(args, i++));
+                default -> exitWithUsage("unknown option of latency-tail: " + args[i]);
+            }
+        }
+        System.out.print(LatencyTail.run(Contenders.byId(args[0]).factory(), maxSize, allocations));
     }
 
     /** Prints the statistics of the bundled traces, or of the given trace files, as MANIFEST.md lists them. */

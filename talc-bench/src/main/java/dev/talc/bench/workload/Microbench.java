@@ -72,7 +72,8 @@ public final class Microbench implements Workload {
             warmUp(warm); // on its own instance, so a bump pointer still has its whole arena for the samples
         }
         try (BenchAllocator a = factory.create().create(ARENA_BYTES)) {
-            long[] counts = mixed(a, rng, new LiveBlocks(MB_MAX_LIVE + MB_FREE_BATCH + 1), allocs, frees, overhead);
+            long[] counts = mixed(a, rng, MB_MAX_SIZE, new LiveBlocks(MB_MAX_LIVE + MB_FREE_BATCH + 1), allocs, frees,
+                    null, overhead);
             String note = timerNote + (counts[2] > 0 ? "; stopped after " + counts[0]
                     + " allocations: freed memory is not reused" : "");
             report(out, progress, factory.name(), false, "allocate", allocs, (int) counts[0], note);
@@ -150,16 +151,19 @@ public final class Microbench implements Workload {
     }
 
     /**
-     * The mixed workload, recording {@code allocs.length} successful allocations.
+     * The mixed workload with sizes below {@code maxSize}, recording {@code allocs.length} successful allocations.
+     * If {@code requests} is not null, it gets each recorded allocation's and free's block: {@code requests[0]}
+     * and {@code [1]} the sizes and alignments of the allocations, {@code [2]} and {@code [3]} of the frees.
      *
      * @return {allocations recorded, frees recorded, 1 if stopped early because freed memory is not reused}
      */
-    static long[] mixed(BenchAllocator a, Wyrand rng, LiveBlocks live, long[] allocs, long[] frees, long overhead) {
+    static long[] mixed(BenchAllocator a, Wyrand rng, long maxSize, LiveBlocks live, long[] allocs, long[] frees,
+                        long[][] requests, long overhead) {
         int na = 0;
         int nf = 0;
         boolean failedBefore = false;
         while (na < allocs.length) {
-            long size = rng.size(MB_MAX_SIZE);
+            long size = rng.size(maxSize);
             long align = rng.alignment();
             long t0 = System.nanoTime();
             long h = a.allocate(size, align);
@@ -176,6 +180,10 @@ public final class Microbench implements Workload {
                 continue;
             }
             failedBefore = false;
+            if (requests != null) {
+                requests[0][na] = size;
+                requests[1][na] = align;
+            }
             allocs[na++] = Math.max(0, t1 - t0 - overhead);
             a.touch(h, 0, (byte) 1);
             live.add(h, size, align);
@@ -188,6 +196,10 @@ public final class Microbench implements Workload {
                     long f0 = System.nanoTime();
                     a.free(fh, fs, fa);
                     long f1 = System.nanoTime();
+                    if (requests != null) {
+                        requests[2][nf] = fs;
+                        requests[3][nf] = fa;
+                    }
                     frees[nf++] = Math.max(0, f1 - f0 - overhead);
                     int last = --live.count;
                     live.handles[k] = live.handles[last];

@@ -80,6 +80,22 @@ final class Chunks {
     }
 
     /**
+     * Takes a cached chunk of exactly {@code chunk} bytes (at most {@link QuickBins#LIMIT}) whose address is a
+     * multiple of {@code alignment} (above 16), alive again, or returns -1 if its stack holds none. A freed
+     * chunk is 16-aligned, so one in two is 32-aligned, one in four 64-aligned: without this, every
+     * request above alignment 16 went to the gaps, and to a padding gap cut from a cold one.
+     */
+    long takeCachedAligned(long chunk, long alignment) {
+        long offset = quick.takeAligned(chunk, addressBase, alignment);
+        if (offset >= 0) {
+            long tagOffset = offset + chunk - WORD;
+            setWord(tagOffset, word(tagOffset) & ~CACHED);
+            chunkBytes += chunk;
+        }
+        return offset;
+    }
+
+    /**
      * Frees the allocated chunk of {@code chunk} bytes at {@code offset}, whose live tag is {@code tag}:
      * caches it if it is small and its stack has room, else merges it with its free neighbours. Returns
      * the size of the gap it became part of, or {@code Long.MAX_VALUE} if it was cached.

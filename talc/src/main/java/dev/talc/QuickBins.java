@@ -10,8 +10,10 @@ package dev.talc;
  * holds fewer than {@link #CAP} chunks and all stacks together fewer than {@link #BUDGET} bytes; its tag
  * keeps {@link Tag#ALLOCATED} and gains {@link Tag#CACHED}, so neighbours treat it as allocated (no
  * merge) while any free of it is rejected as a double free. An allocation of alignment ≤ 16 whose chunk
- * size has a non-empty stack pops it (every chunk is 16-aligned, so any cached chunk serves). Cached
- * chunks are free memory: counted as available, never as live.
+ * size has a non-empty stack pops it (every chunk is 16-aligned, so any cached chunk serves); one of a
+ * larger alignment takes the most recently cached chunk of its size that sits at an address of that
+ * alignment, if the stack holds one (a look at up to {@link #CAP} longs). Cached chunks are free memory:
+ * counted as available, never as live.
  *
  * <pre>
  *   stacks[CAP · (size / 16) + i], i &lt; depths[size / 16]     chunk bases, the top one the most recently freed
@@ -51,6 +53,25 @@ final class QuickBins {
         int list = (int) (chunk >>> 4);
         int depth = depths[list] - 1;
         return depth < 0 ? -1 : stacks[list * CAP + depth];
+    }
+
+    /**
+     * The most recently cached chunk of exactly {@code chunk} bytes (at most {@link #LIMIT}) whose address
+     * {@code addressBase + base} is a multiple of {@code alignment}, taken off its stack (the top chunk
+     * moves into its place), or -1 if there is none. Looks at the stack only, in a Java array.
+     */
+    long takeAligned(long chunk, long addressBase, long alignment) {
+        int list = (int) (chunk >>> 4);
+        int top = list * CAP + depths[list] - 1;
+        for (int i = top; i >= list * CAP; i--) {
+            long base = stacks[i];
+            if (((addressBase + base) & (alignment - 1)) == 0) {
+                stacks[i] = stacks[top];
+                drop(chunk);
+                return base;
+            }
+        }
+        return -1;
     }
 
     /** Removes the chunk {@link #peek} returned from its stack. */

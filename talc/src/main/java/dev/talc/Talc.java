@@ -320,15 +320,11 @@ public final class Talc implements TalcAllocator {
         if (Long.compareUnsigned(byteSize, MAX_BYTE_SIZE) <= 0
                 && byteAlignment > 0 && (byteAlignment & (byteAlignment - 1)) == 0) {
             long chunk = Tag.chunkSize(byteSize);
-            if (byteAlignment <= GRANULE) {
-                if (chunk <= QuickBins.LIMIT) {
-                    offset = chunks.takeCached(chunk);
-                }
-                if (offset < 0) {
-                    offset = chunks.take(chunk);
-                }
-            } else {
-                offset = chunks.takeAligned(chunk, byteAlignment);
+            if (chunk <= QuickBins.LIMIT) {
+                offset = byteAlignment <= GRANULE ? chunks.takeCached(chunk) : chunks.takeCachedAligned(chunk, byteAlignment);
+            }
+            if (offset < 0) {
+                offset = byteAlignment <= GRANULE ? chunks.take(chunk) : chunks.takeAligned(chunk, byteAlignment);
             }
         }
         if (offset < 0) {

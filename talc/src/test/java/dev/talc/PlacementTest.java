@@ -42,6 +42,55 @@ class PlacementTest {
     }
 
     @Test
+    void shouldServeAlignedRequestsFromCachedChunksAtAnAlignedAddress() {
+        try (Arena arena = Arena.ofConfined()) {
+            Talc talc = Talc.over(arena.allocate(1024 * KIB, 4096));
+            long base = talc.memory().address();
+            List<Long> blocks = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                blocks.add(talc.tryAllocate(40, 8)); // 48-byte chunks: consecutive, 16-aligned, some 32- or 64-aligned
+            }
+            talc.tryAllocate(100, 8); // keeps the last one from merging with the top gap when it is flushed
+            for (long block : blocks) {
+                talc.free(block, 40); // all cached, the last freed on top
+            }
+            long gapsBefore = talc.stats().gapCount();
+            for (long alignment : new long[] {64, 32}) {
+                long expected = -1;
+                for (int i = blocks.size() - 1; i >= 0 && expected < 0; i--) { // the most recently freed aligned one
+                    if (((base + blocks.get(i)) & (alignment - 1)) == 0) {
+                        expected = blocks.get(i);
+                    }
+                }
+                assertTrue(expected >= 0, "no cached chunk is " + alignment + "-aligned");
+                long offset = talc.tryAllocate(40, alignment);
+                assertEquals(expected, offset, "alignment " + alignment);
+                blocks.remove(expected);
+                talc.verify();
+            }
+            assertEquals(gapsBefore - 2, talc.stats().gapCount(), "both taken from the cache, no gap cut or padded");
+        }
+    }
+
+    @Test
+    void shouldCutAnAlignedRequestFromAGapWhenNoCachedChunkIsAligned() {
+        try (Arena arena = Arena.ofConfined()) {
+            Talc talc = Talc.over(arena.allocate(1024 * KIB, 4096));
+            long base = talc.memory().address();
+            long first = talc.tryAllocate(40, 8);
+            long block = ((base + first) & 127) == 0 ? talc.tryAllocate(40, 8) : first; // not 128-aligned
+            talc.tryAllocate(100, 8);
+            talc.free(block, 40);
+            long offset = talc.tryAllocate(40, 128);
+            assertEquals(0, (base + offset) & 127);
+            assertTrue(offset != block);
+            talc.verify();
+            assertEquals(block, talc.tryAllocate(40, 16), "the cached chunk is still there for a 16-aligned request");
+            talc.verify();
+        }
+    }
+
+    @Test
     void shouldNotCutALargeGapForSmallRequestsWhileASmallerGapFits() {
         try (Arena arena = Arena.ofConfined()) {
             Talc talc = Talc.over(arena.allocate(1024 * KIB, 4096));

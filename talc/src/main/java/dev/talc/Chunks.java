@@ -19,7 +19,8 @@ import static dev.talc.Tag.WORD;
  * ({@link Tag}), the gaps' records ({@link Gaps}) and the quick bins ({@link QuickBins}). Where a chunk
  * comes from, in the order the hot path tries:
  * <ol>
- * <li>a cached chunk of exactly its size ({@link #takeCached}): one read and one write of its tag;</li>
+ * <li>a cached chunk of exactly its size ({@link #takeCached}): one read and one write of its tag; above
+ *     alignment 16, the most recently cached one at that alignment ({@link #takeCachedAligned});</li>
  * <li>for a small chunk, a gap of exactly its size, else a piece of the victim, else the smallest larger
  *     gap, which becomes the victim if it may ({@link #mayBeVictim}); for a large one, the best of the
  *     first gaps of its partly fitting bin, else the first gap of the first bin whose every gap fits
@@ -86,12 +87,15 @@ final class Chunks {
      * request above alignment 16 went to the gaps, and to a padding gap cut from a cold one.
      */
     long takeCachedAligned(long chunk, long alignment) {
-        long offset = quick.takeAligned(chunk, addressBase, alignment);
-        if (offset >= 0) {
-            long tagOffset = offset + chunk - WORD;
-            setWord(tagOffset, word(tagOffset) & ~CACHED);
-            chunkBytes += chunk;
+        int slot = quick.alignedSlot(chunk, addressBase, alignment);
+        if (slot < 0) {
+            return -1;
         }
+        long offset = quick.at(slot);
+        long tagOffset = offset + chunk - WORD;
+        setWord(tagOffset, word(tagOffset) & ~CACHED); // memory first: a fault leaves the chunk cached
+        quick.remove(chunk, slot);
+        chunkBytes += chunk;
         return offset;
     }
 

@@ -56,22 +56,30 @@ final class QuickBins {
     }
 
     /**
-     * The most recently cached chunk of exactly {@code chunk} bytes (at most {@link #LIMIT}) whose address
-     * {@code addressBase + base} is a multiple of {@code alignment}, taken off its stack (the top chunk
-     * moves into its place), or -1 if there is none. Looks at the stack only, in a Java array.
+     * The slot of the most recently cached chunk of exactly {@code chunk} bytes (at most {@link #LIMIT}) whose
+     * address {@code addressBase + base} is a multiple of {@code alignment}, or -1 if its stack holds none.
+     * Looks at the stack only, in a Java array; changes nothing.
      */
-    long takeAligned(long chunk, long addressBase, long alignment) {
+    int alignedSlot(long chunk, long addressBase, long alignment) {
         int list = (int) (chunk >>> 4);
-        int top = list * CAP + depths[list] - 1;
-        for (int i = top; i >= list * CAP; i--) {
-            long base = stacks[i];
-            if (((addressBase + base) & (alignment - 1)) == 0) {
-                stacks[i] = stacks[top];
-                drop(chunk);
-                return base;
+        for (int slot = list * CAP + depths[list] - 1; slot >= list * CAP; slot--) {
+            if (((addressBase + stacks[slot]) & (alignment - 1)) == 0) {
+                return slot;
             }
         }
         return -1;
+    }
+
+    /** The base of the chunk in {@code slot} (from {@link #alignedSlot}). */
+    long at(int slot) {
+        return stacks[slot];
+    }
+
+    /** Removes the chunk of {@code chunk} bytes in {@code slot} from its stack; the top chunk moves into its place. */
+    void remove(long chunk, int slot) {
+        int list = (int) (chunk >>> 4);
+        stacks[slot] = stacks[list * CAP + depths[list] - 1];
+        drop(chunk);
     }
 
     /** Removes the chunk {@link #peek} returned from its stack. */

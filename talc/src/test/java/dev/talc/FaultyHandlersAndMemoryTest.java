@@ -246,6 +246,7 @@ class FaultyHandlersAndMemoryTest {
 
         for (Runnable call : List.<Runnable>of(
                 () -> talc.allocate(40, 8),                       // from a quick bin
+                () -> talc.allocate(48, 64),                      // from a quick bin, at an aligned address
                 () -> talc.allocate(1 << 20, 8),                  // fails over: would flush the quick bins first
                 () -> talc.free(offsets.get(1), 41),
                 () -> talc.tryReallocate(offsets.get(3), 43, 8, 5000),

@@ -47,7 +47,11 @@ final class Chunks {
     final Gaps gaps = new Gaps();
     final QuickBins quick = new QuickBins();
     final Heaps heaps = new Heaps();
-    /** Bytes in allocated chunks (not cached), tags and slack included. */
+    /**
+     * Bytes in allocated chunks, cached ones included (all that is not a gap), tags and slack included: the
+     * quick bins' hot paths then leave it alone, and the bytes free for allocation are the gaps' and
+     * {@link QuickBins#bytes()}.
+     */
     long chunkBytes;
     /** With exactly one heap, its acme; else MIN_VALUE ({@link Talc#heapsChanged()} keeps it). */
     long soleHeapAcme = Long.MIN_VALUE;
@@ -75,7 +79,6 @@ final class Chunks {
             long tagOffset = offset + chunk - WORD;
             setWord(tagOffset, word(tagOffset) & ~CACHED);
             quick.drop(chunk);
-            chunkBytes += chunk;
         }
         return offset;
     }
@@ -95,7 +98,6 @@ final class Chunks {
         long tagOffset = offset + chunk - WORD;
         setWord(tagOffset, word(tagOffset) & ~CACHED); // memory first: a fault leaves the chunk cached
         quick.remove(chunk, slot);
-        chunkBytes += chunk;
         return offset;
     }
 
@@ -108,7 +110,6 @@ final class Chunks {
         if (chunk <= QuickBins.LIMIT && quick.hasRoom(chunk)) {
             setWord(offset + chunk - WORD, tag | CACHED);
             quick.push(offset, chunk);
-            chunkBytes -= chunk;
             return Long.MAX_VALUE;
         }
         return release(offset, offset + chunk);
@@ -404,7 +405,6 @@ final class Chunks {
                 long base = quick.peek(chunk);
                 setWord(base + chunk - WORD, base | ALLOCATED); // no longer cached: its tag as a live block's
                 release(base, base + chunk); // memory first: a fault leaves the chunk cached
-                chunkBytes += chunk; // release() took it off, as from an allocated chunk
                 quick.drop(chunk);
             }
         }

@@ -45,7 +45,6 @@ final class QuickBins {
 
     private final long[] stacks = new long[CLASSES * CAP];
     private final int[] depths = new int[CLASSES];
-    private int count;
     private long cachedBytes;
 
     /** The most recently cached chunk of exactly {@code chunk} bytes (at most {@link #LIMIT}), or -1. */
@@ -85,7 +84,6 @@ final class QuickBins {
     /** Removes the chunk {@link #peek} returned from its stack. */
     void drop(long chunk) {
         depths[(int) (chunk >>> 4)]--;
-        count--;
         cachedBytes -= chunk;
     }
 
@@ -100,7 +98,6 @@ final class QuickBins {
         int depth = depths[list];
         stacks[list * CAP + depth] = base;
         depths[list] = depth + 1;
-        count++;
         cachedBytes += chunk;
     }
 
@@ -131,13 +128,17 @@ final class QuickBins {
         return cachedBytes;
     }
 
-    /** Cached chunks. */
+    /** Cached chunks (counted: a cold path). */
     long count() {
+        long count = 0;
+        for (int depth : depths) {
+            count += depth;
+        }
         return count;
     }
 
-    /** Whether any chunk is cached. */
+    /** Whether no chunk is cached (every chunk has at least 32 bytes). */
     boolean isEmpty() {
-        return count == 0;
+        return cachedBytes == 0;
     }
 }

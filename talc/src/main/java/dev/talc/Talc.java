@@ -812,7 +812,7 @@ public final class Talc implements TalcAllocator {
     }
 
     long availableBytes() {
-        return claimedBytes - heaps.count() * SENTINEL - chunks.chunkBytes;
+        return claimedBytes - heaps.count() * SENTINEL - chunks.chunkBytes + chunks.quick.bytes();
     }
 
     // =============================================================================================

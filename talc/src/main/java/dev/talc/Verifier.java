@@ -137,7 +137,7 @@ final class Verifier {
             throw fail("quick-bin-counters", "cachedChunks=" + cachedCount + " counted=" + quick.count()
                     + " cachedBytes=" + cachedBytes + " counted=" + quick.bytes());
         }
-        checkCounters(liveChunks, chunkBytes, gapCount + cachedCount, gapBytes + cachedBytes);
+        checkCounters(liveChunks, chunkBytes, cachedBytes, gapCount + cachedCount, gapBytes + cachedBytes);
         if (talc.registry() != null) {
             checkRegistry(liveChunks);
         }
@@ -244,11 +244,12 @@ final class Verifier {
         }
     }
 
-    private void checkCounters(long liveChunks, long chunkBytes, long gapCount, long gapBytes) {
+    private void checkCounters(long liveChunks, long chunkBytes, long cachedBytes, long gapCount, long gapBytes) {
         TalcStats stats = talc.counters();
-        if (liveChunks != stats.allocationCount() || chunkBytes != chunks.chunkBytes) {
+        if (liveChunks != stats.allocationCount() || chunkBytes + cachedBytes != chunks.chunkBytes) {
             throw fail("live-counters", "chunks=" + liveChunks + " allocationCount=" + stats.allocationCount()
-                    + " chunkBytes=" + chunkBytes + " counted=" + chunks.chunkBytes);
+                    + " chunkBytes=" + (chunkBytes + cachedBytes) + " (cached " + cachedBytes + ") counted="
+                    + chunks.chunkBytes);
         }
         if (gapCount != stats.gapCount() || gapBytes != stats.availableBytes()) {
             throw fail("gap-counters", "gaps=" + gapCount + " gapCount=" + stats.gapCount()

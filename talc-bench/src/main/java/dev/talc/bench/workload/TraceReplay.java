@@ -19,8 +19,9 @@ import dev.talc.bench.trace.Traces;
  * Real programs' traces (DESIGN.md section 6): the malloc-family calls of real programs, recorded with the
  * LD_PRELOAD recorder and replayed in order on one thread ({@link Replayer}); time per event and peak footprint.
  *
- * <p>Design note. Per trace and allocator: one untimed footprint pass, then {@code warmups} unscored passes, then
- * {@code passes} timed passes,
+ * <p>Design note. Per trace and allocator: one untimed footprint pass, then {@code warmups} unscored passes (more
+ * for a short trace: together at least {@link Params#TRACE_MIN_WARMUP_EVENTS} events), then {@code passes} timed
+ * passes,
  * each on a fresh allocator instance (for Talc a fresh heap over a re-zeroed arena of at least 128 MiB; the native
  * allocators are process-wide, so for them "fresh" means only that every block of the pass before was freed).
  * The score is the median of the timed passes, in nanoseconds per event (the canary writes and checks and the
@@ -37,6 +38,18 @@ import dev.talc.bench.trace.Traces;
  * the mean of passes (the same).
  */
 public final class TraceReplay implements Workload {
+
+    /**
+     * The warm-up passes of a trace of {@code events} events: {@code asked}, or more if that many passes replay
+     * fewer than {@link Params#TRACE_MIN_WARMUP_EVENTS} events; none if none are asked for.
+     */
+    static int warmupPasses(int asked, int events) {
+        if (asked <= 0) {
+            return 0;
+        }
+        long needed = (Params.TRACE_MIN_WARMUP_EVENTS + events - 1) / Math.max(1, events);
+        return (int) Math.max(asked, Math.min(needed, 1000));
+    }
 
     /** The workload's name. */
     public static final String NAME = "trace_replay";
@@ -206,7 +219,8 @@ public final class TraceReplay implements Workload {
             footprintNotes = a.footprintNotes();
             arenaBased = a.arenaBytes() > 0;
         }
-        for (int w = 0; w < runs.warmups(); w++) {
+        int warmups = warmupPasses(runs.warmups(), t.events());
+        for (int w = 0; w < warmups; w++) {
             try (BenchAllocator a = factory.create().create(arena)) {
                 Replayer.timedPass(a, t, blocks);
             }
@@ -224,8 +238,8 @@ public final class TraceReplay implements Workload {
         String name = t.name();
         String timeNote = String.format(Locale.ROOT, "median of %d passes (%.1f-%.1f ns/event) after %s and %d warm-up"
                 + " pass%s; %,d events", runs.passes(), sorted[0], sorted[sorted.length - 1],
-                fresh ? "an unscored pass (footprint in another JVM)" : "a footprint pass", runs.warmups(),
-                runs.warmups() == 1 ? "" : "es", t.events());
+                fresh ? "an unscored pass (footprint in another JVM)" : "a footprint pass", warmups,
+                warmups == 1 ? "" : "es", t.events());
         out.accept(Row.of(benchmark(name), factory.name(), 1, 0, median, UNIT, timeNote));
 
         long bytes = footprint.sampledPeakBytes() >= 0 ? footprint.sampledPeakBytes()

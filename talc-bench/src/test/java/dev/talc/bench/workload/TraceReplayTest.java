@@ -19,6 +19,15 @@ class TraceReplayTest {
 
     private static final Params.Budget BUDGET = Params.TINY.withTraces(new Params.TraceRuns(List.of("rg"), 0, 1));
 
+    @Test
+    void shouldWarmAShortTraceUpForAtLeastTheMinimumOfEvents() {
+        assertEquals(22, TraceReplay.warmupPasses(2, 232_650), "rg: 22 passes make 5.1M events");
+        assertEquals(3, TraceReplay.warmupPasses(2, 1_714_338), "python: 3 passes");
+        assertEquals(2, TraceReplay.warmupPasses(2, 5_000_000), "as asked when that is enough");
+        assertEquals(7, TraceReplay.warmupPasses(7, 1_714_338), "never fewer than asked");
+        assertEquals(0, TraceReplay.warmupPasses(0, 232_650), "none asked, none made (deterministic footprint runs)");
+    }
+
     private static List<Row> run(String id) throws Exception {
         List<Row> rows = new ArrayList<>();
         new TraceReplay().run(Contenders.byId(id).factory(), BUDGET, Progress.SILENT, rows::add);

@@ -76,11 +76,19 @@ final class Chunks {
     long takeCached(long chunk) {
         long offset = quick.peek(chunk);
         if (offset >= 0) {
-            long tagOffset = offset + chunk - WORD;
-            setWord(tagOffset, word(tagOffset) & ~CACHED);
+            uncache(offset, chunk);
             quick.drop(chunk);
         }
         return offset;
+    }
+
+    /**
+     * Writes the tag of the cached chunk {@code [base, base + chunk)} as a live block's. A cached tag is always
+     * {@code base | ALLOCATED | CACHED} ({@code verify()} checks it), so the new tag is written without reading
+     * the old one.
+     */
+    private void uncache(long base, long chunk) {
+        setWord(base + chunk - WORD, base | ALLOCATED);
     }
 
     /**
@@ -95,8 +103,7 @@ final class Chunks {
             return -1;
         }
         long offset = quick.at(slot);
-        long tagOffset = offset + chunk - WORD;
-        setWord(tagOffset, word(tagOffset) & ~CACHED); // memory first: a fault leaves the chunk cached
+        uncache(offset, chunk); // memory first: a fault leaves the chunk cached
         quick.remove(chunk, slot);
         return offset;
     }
@@ -403,7 +410,7 @@ final class Chunks {
             long chunk = QuickBins.sizeOfList(list);
             while (quick.depth(list) > 0) {
                 long base = quick.peek(chunk);
-                setWord(base + chunk - WORD, base | ALLOCATED); // no longer cached: its tag as a live block's
+                uncache(base, chunk);
                 release(base, base + chunk); // memory first: a fault leaves the chunk cached
                 quick.drop(chunk);
             }
